@@ -1,0 +1,26 @@
+/**
+ * Tensor backend ladder for tfjs: `tensorflow` (tfjs-node, when installed) → `native`
+ * (wasm + OpenBLAS sgemm) → `wasm` → `cpu`.
+ *
+ * ```ts
+ * import { initBackend } from "./lib/backend/mod.ts";
+ * const { name, reason } = await initBackend(); // honours --backend NAME and $SSR1_BACKEND
+ * ```
+ *
+ * @module
+ */
+
+export * from "./select.ts";
+export * from "./args.ts";
+export * from "./attempt.ts";
+export * from "./blas.ts";
+export * from "./fused_matmul.ts";
+export * from "./gradients.ts";
+export * from "./matmul.ts";
+export * from "./native.ts";
+export * from "./native_kernels.ts";
+export * from "./segment_sum.ts";
+export * from "./kernels.ts";
+export * from "./wasm.ts";
+export * from "./cpu.ts";
+export * from "./tensorflow.ts";

@@ -1,0 +1,59 @@
+/**
+ * The `native` backend: the wasm backend instance, with every wasm kernel, except that matrix
+ * multiplications run in OpenBLAS `cblas_sgemm` on the wasm heap.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import type { Attempt } from "./attempt.ts";
+import { type Blas, loadBlas } from "./blas.ts";
+import { nativeMatMulKernels } from "./native_kernels.ts";
+import { segmentSumKernels } from "./segment_sum.ts";
+import { initWasm } from "./wasm.ts";
+
+/** Name under which the native backend is registered with tfjs. */
+export const NATIVE_BACKEND = "native";
+
+/**
+ * Starts the native backend and makes it active. Needs a CBLAS library (see `loadBlas`) and a
+ * working wasm backend; otherwise returns why not.
+ */
+export async function initNative(): Promise<Attempt> {
+  const load = loadBlas();
+  if (!load.ok) return { ok: false, reason: load.reason };
+  const wasm = await initWasm();
+  if (!wasm.ok || !wasm.backend) return { ok: false, reason: wasm.reason };
+  registerNativeBackend(wasm.backend, load.blas);
+  if (!(await tf.setBackend(NATIVE_BACKEND))) {
+    return { ok: false, reason: "native backend failed to initialise" };
+  }
+  const threads = load.blas.threads === null ? "" : `, ${load.blas.threads} threads`;
+  return {
+    ok: true,
+    reason: `OpenBLAS cblas_sgemm (${load.blas.path}${threads}) for matmuls, ${wasm.reason} ` +
+      `for the rest`,
+  };
+}
+
+/**
+ * Registers backend `native` as a second name for the given wasm backend instance (tensors move
+ * between the two names for free) with copies of all wasm kernels plus the sgemm matmuls and
+ * `UnsortedSegmentSum`. Idempotent. Do not `tf.removeBackend` one of the two names alone.
+ */
+export function registerNativeBackend(wasm: BackendWasm, blas: Blas): void {
+  if (tf.findBackendFactory(NATIVE_BACKEND)) return;
+  const own = [
+    ...nativeMatMulKernels(blas, NATIVE_BACKEND),
+    ...segmentSumKernels([NATIVE_BACKEND], false),
+  ];
+  const ownNames = new Set(own.map((k) => k.kernelName));
+  for (const config of tf.getKernelsForBackend("wasm")) {
+    if (!ownNames.has(config.kernelName)) {
+      tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
+    }
+  }
+  for (const config of own) tf.registerKernel(config);
+  tf.registerBackend(NATIVE_BACKEND, () => wasm, 2.5);
+}

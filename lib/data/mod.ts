@@ -1,0 +1,31 @@
+/**
+ * Problems: the MATH-schema `Problem` type, validated JSONL loading, a seeded PRNG, and the
+ * embedded MiniMath generator with its held-out MiniMath-500 and training stream.
+ *
+ * @module
+ */
+export { checkProblem, describe, type FieldIssue, isLevel, type Level, LEVELS, type Problem } from "./problem.ts";
+export { JsonlError, type JsonlRecord, parseJsonl, readJsonl, readLines, toJsonl } from "./jsonl.ts";
+export { loadProblems, parseProblems, streamProblems } from "./load_problems.ts";
+export { createRng, deriveSeed, hashString, mulberry32, type Rng } from "./rng.ts";
+export {
+  formatSolution,
+  fractionAnswer,
+  type GeneratedProblem,
+  generateProblem,
+  MINIMATH_LIMITS,
+  MINIMATH_SUBJECTS,
+  miniMathId,
+  type MiniMathSubject,
+} from "./minimath.ts";
+export {
+  isHeldOut,
+  MINIMATH_HELDOUT_PER_LEVEL,
+  MINIMATH_HELDOUT_SEED,
+  miniMathHeldOut,
+  miniMathHeldOutGenerated,
+  miniMathTrainPool,
+  miniMathTrainStream,
+  type TrainPoolOptions,
+  type TrainStreamOptions,
+} from "./minimath_split.ts";

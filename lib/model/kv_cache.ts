@@ -1,0 +1,68 @@
+/**
+ * The key/value cache of incremental decoding.
+ *
+ * Layout: per layer, keys and values `[B, num_key_value_heads, S, head_dim]`
+ * (RoPE already applied to the keys), one row per sequence, S cached
+ * positions shared by all rows (left-padded rows have pad slots, masked out
+ * through {@linkcode KVCache.keyMask}). Row bookkeeping (which slots are
+ * real tokens, the next position id) lives in plain JS arrays, so a decode
+ * step builds its attention bias and RoPE tables without extra tensor ops.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+
+/** Per-layer K/V tensors plus per-row mask and position bookkeeping. */
+export class KVCache {
+  /** Keys per layer, `[B, nkv, S, hd]` (empty before the first forward). */
+  keys: tf.Tensor4D[] = [];
+  /** Values per layer, `[B, nkv, S, hd]`. */
+  values: tf.Tensor4D[] = [];
+  /** Per row, per cached slot: 1 = real token, 0 = padding. */
+  keyMask: number[][] = [];
+  /** Per row: the position id the next real token gets (= number of real tokens so far). */
+  nextPos: number[] = [];
+  /** Number of cached slots S. */
+  length = 0;
+
+  /** Number of rows (0 before the first forward). */
+  get batchSize(): number {
+    return this.nextPos.length;
+  }
+
+  /**
+   * Replace layer `i`'s tensors (the cache takes ownership: they are kept out
+   * of any enclosing `tf.tidy` and the previous ones are disposed).
+   */
+  setLayer(i: number, k: tf.Tensor4D, v: tf.Tensor4D): void {
+    const oldK = this.keys[i], oldV = this.values[i];
+    this.keys[i] = tf.keep(k);
+    this.values[i] = tf.keep(v);
+    if (oldK && oldK !== k) oldK.dispose();
+    if (oldV && oldV !== v) oldV.dispose();
+  }
+
+  /** Keep only `rows` (in that order), e.g. to drop finished sequences. */
+  select(rows: readonly number[]): void {
+    if (rows.length === this.batchSize && rows.every((r, i) => r === i)) return;
+    const idx = tf.tensor1d(rows as number[], "int32");
+    for (let i = 0; i < this.keys.length; i++) {
+      this.setLayer(i, tf.gather(this.keys[i], idx), tf.gather(this.values[i], idx));
+    }
+    idx.dispose();
+    this.keyMask = rows.map((r) => this.keyMask[r]);
+    this.nextPos = rows.map((r) => this.nextPos[r]);
+  }
+
+  /** Free all tensors; the cache is empty afterwards. */
+  dispose(): void {
+    for (const t of this.keys) t.dispose();
+    for (const t of this.values) t.dispose();
+    this.keys = [];
+    this.values = [];
+    this.keyMask = [];
+    this.nextPos = [];
+    this.length = 0;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Per-token log-probabilities (and entropies) of a sequence under the model:
+ * the quantity every policy-gradient trainer differentiates.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { Qwen2Model } from "./qwen2.ts";
+
+/** Options of {@linkcode tokenLogProbs}. */
+export interface LogProbOptions {
+  /** Divide the logits by this before the softmax (the sampling temperature; default 1). */
+  temperature?: number;
+}
+
+/**
+ * `[B, T-1]`: `log p(ids[:, t+1] | ids[:, ≤t])`, differentiable w.r.t. the
+ * model parameters (call inside `tf.variableGrads`). Values at padding
+ * positions are meaningless: multiply by `attentionMask[:, 1:]` (or a
+ * completion mask) before reducing.
+ */
+export function tokenLogProbs(
+  model: Qwen2Model,
+  ids: tf.Tensor2D,
+  attentionMask: tf.Tensor2D,
+  opts: LogProbOptions = {},
+): tf.Tensor2D {
+  return tf.tidy(() => scored(model, ids, attentionMask, opts, false).logProbs);
+}
+
+/**
+ * {@linkcode tokenLogProbs} plus the entropy `[B, T-1]` of each next-token
+ * distribution (`−Σ p log p`, also differentiable).
+ */
+export function tokenLogProbsAndEntropy(
+  model: Qwen2Model,
+  ids: tf.Tensor2D,
+  attentionMask: tf.Tensor2D,
+  opts: LogProbOptions = {},
+): { logProbs: tf.Tensor2D; entropy: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const { logProbs, entropy } = scored(model, ids, attentionMask, opts, true);
+    return { logProbs, entropy: entropy! };
+  });
+}
+
+function scored(
+  model: Qwen2Model,
+  ids: tf.Tensor2D,
+  attentionMask: tf.Tensor2D,
+  opts: LogProbOptions,
+  withEntropy: boolean,
+): { logProbs: tf.Tensor2D; entropy?: tf.Tensor2D } {
+  const [B, T] = ids.shape;
+  if (T < 2) throw new Error(`tokenLogProbs: need at least 2 tokens per row, got ${T}`);
+  const V = model.config.vocab_size;
+  const N = B * (T - 1);
+  const all = model.forward(ids, { attentionMask });
+  let logits = tf.reshape(tf.slice(all, [0, 0, 0], [B, T - 1, V]), [N, V]) as tf.Tensor2D;
+  const temp = opts.temperature ?? 1;
+  if (temp !== 1) logits = tf.div(logits, temp);
+  const targets = tf.reshape(tf.slice(ids, [0, 1], [B, T - 1]), [N]);
+  const onehot = tf.oneHot(tf.cast(targets, "int32"), V);
+  const lse = tf.logSumExp(logits, -1); // [N]
+  const logProbs = tf.reshape(tf.sub(tf.sum(tf.mul(logits, onehot), -1), lse), [B, T - 1]);
+  if (!withEntropy) return { logProbs: logProbs as tf.Tensor2D };
+  // H = lse − Σ softmax(z)·z
+  const p = tf.softmax(logits);
+  const entropy = tf.reshape(tf.sub(lse, tf.sum(tf.mul(p, logits), -1)), [B, T - 1]);
+  return { logProbs: logProbs as tf.Tensor2D, entropy: entropy as tf.Tensor2D };
+}

@@ -1,0 +1,437 @@
+/**
+ * A decoder-only Qwen2 transformer in tfjs-core ops (backend-agnostic):
+ * RMSNorm, RoPE (HF `rotate_half`), grouped-query attention with q/k/v
+ * biases, SwiGLU MLP, optional tied embeddings. Parameters are `tf.Variable`s
+ * keyed by their Hugging Face names and stored in HF layout (Linear weights
+ * `[out, in]`), so a `model.safetensors` maps 1:1 onto {@linkcode Qwen2Model.params}.
+ *
+ * Per forward the weights are first *prepared* (cheap, differentiable,
+ * weight-sized ops): q/k/v are concatenated into one projection with the
+ * RMSNorm gain and the 1/√d attention scale folded in, gate/up likewise; the
+ * final norm gain is folded into the output projection. The per-token work is
+ * then, per layer: norm, 1 fused qkv matmul, RoPE on q and k together, 2
+ * attention matmuls, softmax, o_proj, norm, 1 gate/up matmul, SiLU·up, down_proj.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import { headDim, type Qwen2Config } from "./config.ts";
+import type { KVCache } from "./kv_cache.ts";
+import { Rng } from "./rng.ts";
+
+/** Options of {@linkcode Qwen2Model.forward}. */
+export interface ForwardOptions {
+  /**
+   * `[B, T]`, 1 = real token, 0 = padding (left or right). Padding keys are
+   * never attended to; positions count real tokens only, so a left-padded
+   * row gets the same positions as the unpadded sequence. Default: all ones.
+   */
+  attentionMask?: tf.Tensor2D;
+  /** `[B, T]` explicit position ids (overrides the ones derived from the mask). */
+  positions?: tf.Tensor2D;
+  /**
+   * Incremental decoding: attend to the cached keys/values too, then append
+   * this call's keys/values (and mask/positions) to the cache.
+   */
+  cache?: KVCache;
+  /** Only compute logits of the last position: the result is `[B, 1, V]`. */
+  lastOnly?: boolean;
+}
+
+/** Weights in the layout the forward pass consumes (see module doc). */
+export interface PreparedWeights {
+  /** `[V, H]` token embeddings. */
+  embed: tf.Tensor2D;
+  /** Per layer. */
+  layers: {
+    /** `[(nh + 2·nkv)·hd, H]`: q (scaled by 1/√hd), k, v rows; input_layernorm folded in. */
+    qkv: tf.Tensor2D;
+    /** `[(nh + 2·nkv)·hd]` matching biases (q scaled). */
+    qkvBias: tf.Tensor1D;
+    /** `[H, nh·hd]` o_proj. */
+    o: tf.Tensor2D;
+    /** `[2·I, H]` gate then up rows; post_attention_layernorm folded in. */
+    gateUp: tf.Tensor2D;
+    /** `[H, I]` down_proj. */
+    down: tf.Tensor2D;
+  }[];
+  /** `[V, H]` output projection with the final norm folded in. */
+  lm: tf.Tensor2D;
+}
+
+/** A Qwen2 causal LM with `tf.Variable` parameters keyed by HF names. */
+export class Qwen2Model {
+  /** Hyper-parameters. */
+  readonly config: Qwen2Config;
+  /** Trainable parameters, HF names → variables (HF shapes). */
+  readonly params: Map<string, tf.Variable>;
+  readonly #hd: number;
+  readonly #cos: Float32Array; // [maxPos, hd]
+  readonly #sin: Float32Array;
+  #rot: tf.Tensor2D | null = null; // [hd, hd]: x @ rot = rotate_half(x)
+
+  /** Wrap existing variables (see {@linkcode Qwen2Model.init}, {@linkcode Qwen2Model.fromTensors}). */
+  constructor(config: Qwen2Config, params: Map<string, tf.Variable>) {
+    this.config = config;
+    this.params = params;
+    const expected = parameterShapes(config);
+    for (const [name, shape] of expected) {
+      const v = params.get(name);
+      if (!v) throw new Error(`Qwen2Model: parameter "${name}": missing`);
+      if (!sameShape(v.shape, shape)) {
+        throw new Error(`Qwen2Model: parameter "${name}": shape [${v.shape}], expected [${shape}]`);
+      }
+    }
+    for (const name of params.keys()) {
+      if (!expected.has(name)) throw new Error(`Qwen2Model: parameter "${name}": unexpected`);
+    }
+    this.#hd = headDim(config);
+    [this.#cos, this.#sin] = ropeTables(
+      config.max_position_embeddings,
+      this.#hd,
+      config.rope_theta,
+    );
+  }
+
+  /** Fresh model: N(0, 0.02) weights and embeddings, zero biases, unit norms (as HF). */
+  static init(config: Qwen2Config, seed: number): Qwen2Model {
+    const rng = new Rng(seed);
+    const params = new Map<string, tf.Variable>();
+    for (const [name, shape] of parameterShapes(config)) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(n);
+      if (name.endsWith("norm.weight")) data.fill(1);
+      else if (!name.endsWith(".bias")) {
+        for (let i = 0; i < n; i++) data[i] = 0.02 * rng.normal();
+      }
+      params.set(name, tf.variable(tf.tensor(data, shape, "float32"), true));
+    }
+    return new Qwen2Model(config, params);
+  }
+
+  /**
+   * Model from float32 data by HF name (e.g. read from safetensors). The
+   * names and shapes must match {@linkcode parameterShapes} exactly.
+   */
+  static fromTensors(
+    config: Qwen2Config,
+    tensors: Map<string, { shape: number[]; data: Float32Array }>,
+  ): Qwen2Model {
+    const params = new Map<string, tf.Variable>();
+    try {
+      for (const [name, t] of tensors) {
+        params.set(name, tf.variable(tf.tensor(t.data, t.shape, "float32"), true));
+      }
+      return new Qwen2Model(config, params);
+    } catch (err) {
+      for (const v of params.values()) v.dispose();
+      throw err;
+    }
+  }
+
+  /** Number of scalar parameters. */
+  numParams(): number {
+    let n = 0;
+    for (const v of this.params.values()) n += v.size;
+    return n;
+  }
+
+  /** Copy all parameter values from `other` (same config), e.g. to refresh a reference model. */
+  copyFrom(other: Qwen2Model): void {
+    for (const [name, v] of this.params) v.assign(other.params.get(name)!);
+  }
+
+  /**
+   * Logits `[B, T, V]` (or `[B, 1, V]` with `lastOnly`) for int32 `ids` `[B, T]`.
+   * Differentiable w.r.t. {@linkcode Qwen2Model.params}.
+   */
+  forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+    return tf.tidy(() => this.forwardPrepared(this.prepareWeights(), ids, opts));
+  }
+
+  /**
+   * The weights as the forward pass consumes them (see {@linkcode PreparedWeights}).
+   * Differentiable; the caller disposes them ({@linkcode disposePrepared}) when
+   * used outside a `tf.tidy`. Build once per generation, not per token.
+   */
+  prepareWeights(): PreparedWeights {
+    return tf.tidy(() =>
+      this.#prepare() as unknown as tf.TensorContainer
+    ) as unknown as PreparedWeights;
+  }
+
+  #prepare(): PreparedWeights {
+    const c = this.config, p = (n: string) => this.params.get(n)!;
+    const scale = 1 / Math.sqrt(this.#hd);
+    const layers = [];
+    for (let i = 0; i < c.num_hidden_layers; i++) {
+      const pre = `model.layers.${i}.`;
+      const ln1 = p(pre + "input_layernorm.weight");
+      const ln2 = p(pre + "post_attention_layernorm.weight");
+      const a = pre + "self_attn.", m = pre + "mlp.";
+      layers.push({
+        qkv: tf.mul(
+          tf.concat([
+            tf.mul(p(a + "q_proj.weight"), scale),
+            p(a + "k_proj.weight"),
+            p(a + "v_proj.weight"),
+          ], 0),
+          ln1,
+        ) as tf.Tensor2D,
+        qkvBias: tf.concat([
+          tf.mul(p(a + "q_proj.bias"), scale),
+          p(a + "k_proj.bias"),
+          p(a + "v_proj.bias"),
+        ]) as tf.Tensor1D,
+        o: p(a + "o_proj.weight") as tf.Tensor2D,
+        gateUp: tf.mul(
+          tf.concat([p(m + "gate_proj.weight"), p(m + "up_proj.weight")], 0),
+          ln2,
+        ) as tf.Tensor2D,
+        down: p(m + "down_proj.weight") as tf.Tensor2D,
+      });
+    }
+    const embed = p("model.embed_tokens.weight") as tf.Tensor2D;
+    const out = c.tie_word_embeddings ? embed : p("lm_head.weight");
+    return { embed, layers, lm: tf.mul(out, p("model.norm.weight")) as tf.Tensor2D };
+  }
+
+  /** {@linkcode Qwen2Model.forward} with weights from {@linkcode Qwen2Model.prepareWeights}. */
+  forwardPrepared(w: PreparedWeights, ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+    const c = this.config, hd = this.#hd;
+    const nh = c.num_attention_heads, nkv = c.num_key_value_heads, g = nh / nkv;
+    const [B, T] = ids.shape;
+    const N = B * T;
+    const cache = opts.cache;
+    if (cache && cache.batchSize > 0 && cache.batchSize !== B) {
+      throw new Error(`Qwen2Model.forward: batch ${B} but the cache holds ${cache.batchSize} rows`);
+    }
+    const S0 = cache ? cache.length : 0, S = S0 + T;
+    const { bias, cos, sin } = this.#attentionInputs(B, T, opts);
+    return tf.tidy(() => {
+      const biasT = tf.tensor4d(bias, [B, nh, T, S]); // same shape as the scores: no broadcast
+      const cosT = tf.tensor2d(cos, [N * (nh + nkv), hd]);
+      const sinT = tf.tensor2d(sin, [N * (nh + nkv), hd]);
+      const rot = this.#rotation();
+      let x = tf.gather(w.embed, tf.reshape(ids, [N])) as tf.Tensor2D; // [N, H]
+      for (let i = 0; i < c.num_hidden_layers; i++) {
+        const lw = w.layers[i];
+        // --- attention ---
+        const qkv = tf.fused.matMul({
+          a: rmsNorm(x, c.rms_norm_eps),
+          b: lw.qkv,
+          transposeB: true,
+          bias: lw.qkvBias,
+        });
+        const [qkRaw, vRaw] = tf.split(qkv, [(nh + nkv) * hd, nkv * hd], 1);
+        const qkFlat = tf.reshape(qkRaw, [N * (nh + nkv), hd]);
+        const qk = tf.add(tf.mul(qkFlat, cosT), tf.mul(tf.matMul(qkFlat, rot), sinT));
+        const [q, k] = tf.split(tf.reshape(qk, [B, T, nh + nkv, hd]), [nh, nkv], 2);
+        // Heads h = kv·g + j (HF repeat_kv): q as [B·nkv, g·T, hd] shares each K/V head.
+        let qh: tf.Tensor, kh: tf.Tensor4D, vh: tf.Tensor4D;
+        if (T === 1) { // [B, 1, heads, hd] is already [B, heads, 1, hd] in memory
+          qh = tf.reshape(q, [B * nkv, g, hd]);
+          kh = tf.reshape(k, [B, nkv, 1, hd]);
+          vh = tf.reshape(vRaw, [B, nkv, 1, hd]);
+        } else {
+          qh = tf.reshape(tf.transpose(tf.reshape(q, [B, T, nkv, g, hd]), [0, 2, 3, 1, 4]), [
+            B * nkv,
+            g * T,
+            hd,
+          ]);
+          kh = tf.transpose(k, [0, 2, 1, 3]) as tf.Tensor4D;
+          vh = tf.transpose(tf.reshape(vRaw, [B, T, nkv, hd]), [0, 2, 1, 3]);
+        }
+        if (cache) {
+          if (S0 > 0) {
+            kh = tf.concat([cache.keys[i], kh], 2);
+            vh = tf.concat([cache.values[i], vh], 2);
+          }
+          cache.setLayer(i, kh, vh);
+        }
+        const scores = tf.reshape(
+          tf.matMul(qh, tf.reshape(kh, [B * nkv, S, hd]), false, true),
+          [B, nh, T, S],
+        );
+        const probs = tf.softmax(tf.add(scores, biasT));
+        let att = tf.matMul(
+          tf.reshape(probs, [B * nkv, g * T, S]),
+          tf.reshape(vh, [B * nkv, S, hd]),
+        );
+        if (T > 1) att = tf.transpose(tf.reshape(att, [B, nkv, g, T, hd]), [0, 3, 1, 2, 4]);
+        x = tf.add(x, tf.matMul(tf.reshape(att, [N, nh * hd]), lw.o, false, true));
+        // --- MLP ---
+        const gu = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.gateUp, false, true);
+        const [gate, up] = tf.split(gu, 2, 1);
+        x = tf.add(x, tf.matMul(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), lw.down, false, true));
+      }
+      let rows = T;
+      if (opts.lastOnly && T > 1) {
+        x = tf.reshape(tf.slice(tf.reshape(x, [B, T, -1]), [0, T - 1, 0], [B, 1, -1]), [B, -1]);
+        rows = 1;
+      }
+      const logits = tf.matMul(rmsNorm(x, c.rms_norm_eps), w.lm, false, true);
+      return tf.reshape(logits, [B, rows, c.vocab_size]) as tf.Tensor3D;
+    });
+  }
+
+  /** Free the parameters. */
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.#rot?.dispose();
+    this.#rot = null;
+  }
+
+  /** `[hd, hd]` with `x @ R = rotate_half(x) = concat(-x2, x1)`. */
+  #rotation(): tf.Tensor2D {
+    if (!this.#rot || this.#rot.isDisposed) {
+      const hd = this.#hd, h = hd / 2;
+      const r = new Float32Array(hd * hd);
+      for (let i = 0; i < h; i++) {
+        r[(i + h) * hd + i] = -1; // out[i] = -x[i + h]
+        r[i * hd + i + h] = 1; // out[i + h] = x[i]
+      }
+      this.#rot = tf.keep(tf.tensor2d(r, [hd, hd]));
+    }
+    return this.#rot;
+  }
+
+  /**
+   * Plain-JS construction of the attention bias `[B, nh, T, S]` (0 or −1e9:
+   * causal + key padding), the RoPE tables `[B·T·(nh+nkv), hd]`, and the
+   * cache bookkeeping update.
+   */
+  #attentionInputs(
+    B: number,
+    T: number,
+    opts: ForwardOptions,
+  ): { bias: Float32Array; cos: Float32Array; sin: Float32Array } {
+    const c = this.config, hd = this.#hd;
+    const nh = c.num_attention_heads, nkv = c.num_key_value_heads;
+    const cache = opts.cache;
+    const S0 = cache ? cache.length : 0, S = S0 + T;
+    const mask = opts.attentionMask ? opts.attentionMask.dataSync() : null;
+    const explicit = opts.positions ? opts.positions.dataSync() : null;
+    if (opts.attentionMask && !sameShape(opts.attentionMask.shape, [B, T])) {
+      throw new Error(
+        `Qwen2Model.forward: attentionMask shape [${opts.attentionMask.shape}], expected [${B},${T}]`,
+      );
+    }
+    if (opts.positions && !sameShape(opts.positions.shape, [B, T])) {
+      throw new Error(
+        `Qwen2Model.forward: positions shape [${opts.positions.shape}], expected [${B},${T}]`,
+      );
+    }
+    const heads = nh + nkv;
+    const bias = new Float32Array(B * nh * T * S);
+    const cos = new Float32Array(B * T * heads * hd);
+    const sin = new Float32Array(B * T * heads * hd);
+    const maxPos = c.max_position_embeddings;
+    const newMasks: number[][] = [];
+    const nextPos: number[] = [];
+    const block = new Float32Array(T * S);
+    for (let b = 0; b < B; b++) {
+      const rowMask = new Array<number>(T);
+      for (let t = 0; t < T; t++) rowMask[t] = mask ? (mask[b * T + t] ? 1 : 0) : 1;
+      const pastMask = cache && S0 > 0 ? cache.keyMask[b] : [];
+      let pos = cache && cache.batchSize > 0 ? cache.nextPos[b] : 0;
+      for (let t = 0; t < T; t++) {
+        let p: number;
+        if (explicit) p = explicit[b * T + t];
+        else p = rowMask[t] ? pos : Math.max(pos - 1, 0);
+        if (rowMask[t]) pos = explicit ? p + 1 : pos + 1;
+        if (p >= maxPos || p < 0) {
+          if (rowMask[t] || p < 0) {
+            throw new Error(
+              `Qwen2Model.forward: position ${p} of row ${b} outside [0, max_position_embeddings=${maxPos})`,
+            );
+          }
+          p = maxPos - 1; // padding past the end: any valid row of the table
+        }
+        const src = p * hd;
+        const cosRow = this.#cos.subarray(src, src + hd),
+          sinRow = this.#sin.subarray(src, src + hd);
+        for (let h = 0; h < heads; h++) {
+          const dst = ((b * T + t) * heads + h) * hd;
+          cos.set(cosRow, dst);
+          sin.set(sinRow, dst);
+        }
+        // Bias row: query t sits at key slot S0 + t.
+        const off = t * S;
+        for (let s = 0; s < S; s++) {
+          const real = s < S0 ? pastMask[s] : rowMask[s - S0];
+          block[off + s] = real && s <= S0 + t ? 0 : -1e9;
+        }
+      }
+      for (let h = 0; h < nh; h++) bias.set(block, (b * nh + h) * T * S);
+      newMasks.push(rowMask);
+      nextPos.push(pos);
+    }
+    if (cache) {
+      cache.keyMask = S0 > 0 ? cache.keyMask.map((m, b) => m.concat(newMasks[b])) : newMasks;
+      cache.nextPos = nextPos;
+      cache.length = S;
+    }
+    return { bias, cos, sin };
+  }
+}
+
+/** HF parameter names → shapes for `config`, in a stable order. */
+export function parameterShapes(config: Qwen2Config): Map<string, number[]> {
+  const H = config.hidden_size, I = config.intermediate_size, V = config.vocab_size;
+  const hd = headDim(config);
+  const q = config.num_attention_heads * hd, kv = config.num_key_value_heads * hd;
+  const m = new Map<string, number[]>();
+  m.set("model.embed_tokens.weight", [V, H]);
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    const p = `model.layers.${i}.`;
+    m.set(p + "input_layernorm.weight", [H]);
+    m.set(p + "self_attn.q_proj.weight", [q, H]);
+    m.set(p + "self_attn.q_proj.bias", [q]);
+    m.set(p + "self_attn.k_proj.weight", [kv, H]);
+    m.set(p + "self_attn.k_proj.bias", [kv]);
+    m.set(p + "self_attn.v_proj.weight", [kv, H]);
+    m.set(p + "self_attn.v_proj.bias", [kv]);
+    m.set(p + "self_attn.o_proj.weight", [H, q]);
+    m.set(p + "post_attention_layernorm.weight", [H]);
+    m.set(p + "mlp.gate_proj.weight", [I, H]);
+    m.set(p + "mlp.up_proj.weight", [I, H]);
+    m.set(p + "mlp.down_proj.weight", [H, I]);
+  }
+  m.set("model.norm.weight", [H]);
+  if (!config.tie_word_embeddings) m.set("lm_head.weight", [V, H]);
+  return m;
+}
+
+/** Dispose the tensors {@linkcode Qwen2Model.prepareWeights} created (not the variables). */
+export function disposePrepared(w: PreparedWeights, model: Qwen2Model): void {
+  const vars = new Set<tf.Tensor>(model.params.values());
+  const all: tf.Tensor[] = [w.embed, w.lm];
+  for (const l of w.layers) all.push(l.qkv, l.qkvBias, l.o, l.gateUp, l.down);
+  for (const t of all) if (!vars.has(t)) t.dispose();
+}
+
+/** `x / sqrt(mean(x²) + eps)` over the last axis (the gain is folded into the next matmul). */
+function rmsNorm(x: tf.Tensor2D, eps: number): tf.Tensor2D {
+  return tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
+}
+
+/** cos/sin of `pos · inv_freq` duplicated over both halves (HF Qwen2 rotary embedding). */
+function ropeTables(maxPos: number, hd: number, theta: number): [Float32Array, Float32Array] {
+  const cos = new Float32Array(maxPos * hd), sin = new Float32Array(maxPos * hd);
+  const half = hd / 2;
+  for (let i = 0; i < half; i++) {
+    const invFreq = Math.fround(1 / Math.pow(theta, (2 * i) / hd));
+    for (let p = 0; p < maxPos; p++) {
+      const a = Math.fround(p * invFreq);
+      cos[p * hd + i] = cos[p * hd + i + half] = Math.cos(a);
+      sin[p * hd + i] = sin[p * hd + i + half] = Math.sin(a);
+    }
+  }
+  return [cos, sin];
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

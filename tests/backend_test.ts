@@ -1,0 +1,393 @@
+import * as tf from "@tensorflow/tfjs-core";
+import {
+  backendFromArgs,
+  initBackend,
+  loadBlas,
+  planMatMul,
+  registerAllGradients,
+  segmentSumInto,
+} from "../lib/backend/mod.ts";
+
+// Backends set up global state (wasm heap, FFI library): no per-test sanitizers.
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+const HAS_BLAS = loadBlas().ok;
+/** Backends compared against cpu; the tensorflow one joins when it is installed. */
+const CANDIDATES = ["native", "wasm", "tensorflow"] as const;
+
+// ---------------------------------------------------------------- helpers
+
+type Out = { shape: number[]; data: Float32Array };
+
+/** Deterministic values in [-1, 1). */
+function rand(shape: number[], seed: number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    values[i] = s / 2 ** 31 - 1;
+  }
+  return tf.tensor(values, shape);
+}
+
+/** Runs `fn` on `backend`, returning its outputs as plain arrays (no tensor escapes). */
+async function on(backend: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<Out[]> {
+  await initBackend({ backend, quiet: true });
+  const before = tf.memory().numTensors;
+  const outs = tf.tidy(() => {
+    const r = fn();
+    return (Array.isArray(r) ? r : [r]).map((t) => ({
+      shape: t.shape,
+      data: Float32Array.from(t.dataSync() as Float32Array),
+    }));
+  });
+  if (tf.memory().numTensors !== before) {
+    throw new Error(`${backend}: ${tf.memory().numTensors - before} tensors leaked`);
+  }
+  return outs;
+}
+
+function assertClose(actual: Out[], expected: Out[], label: string, tol = 1e-4): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`${label}: ${actual.length} outputs, expected ${expected.length}`);
+  }
+  actual.forEach((a, i) => {
+    const e = expected[i];
+    if (a.shape.join() !== e.shape.join()) {
+      throw new Error(`${label}[${i}]: shape [${a.shape}], expected [${e.shape}]`);
+    }
+    for (let j = 0; j < e.data.length; j++) {
+      const diff = Math.abs(a.data[j] - e.data[j]);
+      if (!(diff <= tol * (1 + Math.abs(e.data[j])))) {
+        throw new Error(`${label}[${i}] at ${j}: ${a.data[j]} vs cpu ${e.data[j]}`);
+      }
+    }
+  });
+}
+
+/** Backends of the ladder (other than cpu) that start here. */
+async function availableBackends(): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of CANDIDATES) {
+    try {
+      await initBackend({ backend: name, quiet: true });
+      found.push(name);
+    } catch {
+      // unavailable here: nothing to compare
+    }
+  }
+  return found;
+}
+
+/** Compares every available backend with cpu on the same computation. */
+async function compareWithCpu(
+  label: string,
+  fn: () => tf.Tensor | tf.Tensor[],
+  tol?: number,
+): Promise<void> {
+  const expected = await on("cpu", fn);
+  for (const backend of await availableBackends()) {
+    assertClose(await on(backend, fn), expected, `${backend} ${label}`, tol);
+  }
+}
+
+const TRANSPOSES = [[false, false], [false, true], [true, false], [true, true]] as const;
+
+/** Stored shape of an operand of logical shape [..., rows, cols], transposed if asked. */
+function stored(batch: number[], rows: number, cols: number, transposed: boolean): number[] {
+  return transposed ? [...batch, cols, rows] : [...batch, rows, cols];
+}
+
+// ---------------------------------------------------------------- selection
+
+Deno.test("backendFromArgs reads --backend NAME and --backend=NAME", () => {
+  if (backendFromArgs(["--backend", "wasm"]) !== "wasm") throw new Error("--backend NAME");
+  if (backendFromArgs(["x", "--backend=cpu"]) !== "cpu") throw new Error("--backend=NAME");
+  if (backendFromArgs(["--steps", "3"]) !== undefined) throw new Error("absent");
+  let threw = false;
+  try {
+    backendFromArgs(["--backend"]);
+  } catch {
+    threw = true;
+  }
+  if (!threw) throw new Error("missing value should throw");
+});
+
+Deno.test({
+  name: "initBackend picks the best available backend and is idempotent",
+  ...opts,
+  async fn() {
+    const first = await initBackend({ backend: "auto", quiet: true });
+    if (tf.getBackend() !== first.name) throw new Error("tf.getBackend() disagrees");
+    if (HAS_BLAS && first.name !== "native" && first.name !== "tensorflow") {
+      throw new Error(`expected native with OpenBLAS present, got ${first.name}`);
+    }
+    const again = await initBackend({ quiet: true });
+    if (again !== first) throw new Error("second call should return the same info");
+  },
+});
+
+Deno.test({
+  name: "requesting tensorflow when absent fails with a clear message",
+  ...opts,
+  async fn() {
+    let message = "";
+    try {
+      await initBackend({ backend: "tensorflow", quiet: true });
+      return; // installed here: nothing to check
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const part of ["tensorflow", "requested", "@tensorflow/tfjs-node", "not installed"]) {
+      if (!message.includes(part)) throw new Error(`message lacks "${part}": ${message}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "an unknown backend name is rejected",
+  ...opts,
+  async fn() {
+    try {
+      await initBackend({ backend: "webgpu", quiet: true });
+    } catch (e) {
+      if ((e as Error).message.includes("unknown backend")) return;
+      throw e;
+    }
+    throw new Error("should have thrown");
+  },
+});
+
+Deno.test({
+  name: "native backend reports OpenBLAS and shares the wasm backend instance",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    const info = await initBackend({ backend: "native", quiet: true });
+    if (!info.reason.includes("sgemm")) throw new Error(info.reason);
+    if (tf.findBackend("native") !== tf.findBackend("wasm")) throw new Error("not shared");
+  },
+});
+
+// ---------------------------------------------------------------- matmul
+
+Deno.test("planMatMul follows tfjs shape rules", () => {
+  const p = planMatMul([2, 3, 5, 7], [7, 4], false, false);
+  if (p.outShape.join() !== "2,3,5,4" || p.batch !== 6 || p.batchB !== 1) {
+    throw new Error(JSON.stringify(p));
+  }
+  const q = planMatMul([6, 7, 5], [3, 4, 7], true, true, true);
+  if (q.outShape.join() !== "6,5,4" || q.batchB !== 3) throw new Error(JSON.stringify(q));
+});
+
+Deno.test({
+  name: "matMul matches cpu for all transpose combos, batched and broadcast",
+  ...opts,
+  async fn() {
+    const cases: [number[], number[], number, number, number][] = [
+      // [batchA, batchB, m, k, n]
+      [[], [], 5, 7, 4],
+      [[], [], 70, 130, 90],
+      [[3], [3], 5, 7, 4],
+      [[2, 3], [], 5, 7, 4],
+      [[], [3], 5, 7, 4],
+      [[1], [3], 5, 7, 4],
+      [[2, 3], [3], 5, 7, 4],
+      [[2], [2], 1, 16, 9],
+    ];
+    for (const [batchA, batchB, m, k, n] of cases) {
+      for (const [ta, tb] of TRANSPOSES) {
+        await compareWithCpu(`matMul ${batchA}|${batchB} ${m}x${k}x${n} ${ta} ${tb}`, () => {
+          const a = rand(stored(batchA, m, k, ta), 1);
+          const b = rand(stored(batchB, k, n, tb), 2);
+          return tf.matMul(a, b, ta, tb);
+        });
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "fused matMul with bias and activations matches cpu",
+  ...opts,
+  async fn() {
+    const activations = ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu", "prelu"];
+    for (const activation of activations) {
+      for (const [ta, tb] of TRANSPOSES) {
+        await compareWithCpu(`fused ${activation} ${ta} ${tb}`, () => {
+          const a = rand(stored([2], 6, 5, ta), 3);
+          const b = rand(stored([2], 5, 4, tb), 4);
+          return tf.fused.matMul({
+            a: a as tf.Tensor3D,
+            b: b as tf.Tensor3D,
+            transposeA: ta,
+            transposeB: tb,
+            bias: rand([4], 5),
+            activation: activation as tf.fused.Activation,
+            preluActivationWeights: activation === "prelu" ? rand([4], 6) : undefined,
+            leakyreluAlpha: 0.1,
+          });
+        });
+      }
+    }
+    await compareWithCpu("fused 2-D bias, broadcast batch", () =>
+      tf.fused.matMul({
+        a: rand([3, 6, 5], 7) as tf.Tensor3D,
+        b: rand([5, 4], 8) as tf.Tensor2D,
+        bias: rand([6, 4], 9),
+        activation: "relu",
+      }));
+  },
+});
+
+Deno.test({
+  name: "matMul and fused matMul gradients match cpu",
+  ...opts,
+  async fn() {
+    for (const [ta, tb] of TRANSPOSES) {
+      await compareWithCpu(`grad matMul ${ta} ${tb}`, () => {
+        const a = rand(stored([3], 6, 5, ta), 10);
+        const b = rand(stored([3], 5, 4, tb), 11);
+        const w = rand([3, 6, 4], 12);
+        return tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, ta, tb), w)))(
+          [a, b],
+        );
+      });
+      await compareWithCpu(`grad fused relu+bias ${ta} ${tb}`, () => {
+        const a = rand(stored([], 6, 5, ta), 13);
+        const b = rand(stored([], 5, 4, tb), 14);
+        const bias = rand([4], 15);
+        const w = rand([6, 4], 16);
+        const f = (x: tf.Tensor, y: tf.Tensor, c: tf.Tensor) =>
+          tf.sum(tf.mul(
+            tf.fused.matMul({
+              a: x as tf.Tensor2D,
+              b: y as tf.Tensor2D,
+              transposeA: ta,
+              transposeB: tb,
+              bias: c,
+              activation: "relu",
+            }),
+            w,
+          ));
+        return tf.grads(f)([a, b, bias]);
+      });
+    }
+  },
+});
+
+// ---------------------------------------------------------------- segment sum / gather
+
+Deno.test("segmentSumInto adds rows into their segments and drops out-of-range ids", () => {
+  const out = new Float32Array(6);
+  segmentSumInto(
+    new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]),
+    new Int32Array([2, 0, 2, -1]),
+    3,
+    2,
+    out,
+  );
+  if (out.join() !== "3,4,0,0,6,8") throw new Error(out.join());
+});
+
+Deno.test({
+  name: "UnsortedSegmentSum and the gather gradient match cpu",
+  ...opts,
+  async fn() {
+    registerAllGradients();
+    await compareWithCpu(
+      "unsortedSegmentSum",
+      () => tf.unsortedSegmentSum(rand([5, 3], 20), tf.tensor1d([1, 0, 1, 3, 1], "int32"), 4),
+    );
+    await compareWithCpu("gather grad axis 0", () => {
+      const table = rand([7, 4], 21);
+      const ids = tf.tensor2d([[0, 3, 3], [6, 0, 1]], [2, 3], "int32");
+      const w = rand([2, 3, 4], 22);
+      return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), w)))(table);
+    });
+    await compareWithCpu("gather grad axis 1", () => {
+      const x = rand([3, 5, 2], 23);
+      const ids = tf.tensor1d([4, 4, 0], "int32");
+      return tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, ids, 1))))(x);
+    });
+  },
+});
+
+// ---------------------------------------------------------------- training-step kernel probe
+
+/** A miniature decoder block + loss using the ops a Qwen2-style training step needs. */
+function probeLoss(...params: tf.Tensor[]): tf.Scalar {
+  const [emb, wq, wk, wv, wo, w1, w2, w3, gain] = params;
+  const [B, T, D, H, V] = [2, 6, 8, 2, 11];
+  const dh = D / H;
+  const ids = tf.tensor2d([[1, 4, 2, 9, 0, 3], [5, 5, 7, 10, 1, 2]], [B, T], "int32");
+  const targets = tf.tensor1d([4, 2, 9, 0, 3, 8, 5, 7, 10, 1, 2, 6], "int32");
+  const x = tf.gather(emb, ids); // [B,T,D]
+  const rms = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-6));
+  const h = tf.reshape(tf.mul(tf.mul(x, rms), gain), [B * T, D]);
+  // rotary-style mixing with slice/concat/neg
+  const rope = (t: tf.Tensor) => {
+    const t4 = tf.reshape(t, [B, T, H, dh]);
+    const [lo, hi] = tf.split(t4, 2, 3);
+    const rot = tf.concat([tf.neg(hi), lo], 3);
+    const ang = tf.reshape(tf.range(0, T, 1, "float32"), [1, T, 1, 1]);
+    return tf.add(tf.mul(t4, tf.cos(ang)), tf.mul(rot, tf.sin(ang)));
+  };
+  const heads = (t: tf.Tensor) => tf.transpose(t, [0, 2, 1, 3]); // [B,H,T,dh]
+  const q = heads(rope(tf.matMul(h, wq)));
+  const k = heads(rope(tf.matMul(h, wk)));
+  const v = heads(tf.reshape(tf.matMul(h, wv), [B, T, H, dh]));
+  const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(dh));
+  const causal = tf.greaterEqual(
+    tf.reshape(tf.range(0, T, 1, "int32"), [T, 1]),
+    tf.reshape(tf.range(0, T, 1, "int32"), [1, T]),
+  );
+  const masked = tf.where(
+    tf.broadcastTo(causal, scores.shape),
+    scores,
+    tf.fill(scores.shape, -1e9),
+  );
+  const att = tf.matMul(tf.softmax(masked), v);
+  const merged = tf.reshape(tf.transpose(att, [0, 2, 1, 3]), [B * T, D]);
+  const x2 = tf.add(tf.reshape(x, [B * T, D]), tf.matMul(merged, wo));
+  const a = tf.matMul(x2, w1), g = tf.matMul(x2, w3);
+  const mlp = tf.matMul(tf.mul(tf.mul(a, tf.sigmoid(a)), g), w2);
+  const x3 = tf.add(x2, tf.clipByValue(mlp, -5, 5));
+  const logits = tf.matMul(x3, emb, false, true); // tied embeddings
+  const logp = tf.logSoftmax(logits);
+  const nll = tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(targets, V)), -1)));
+  // extra ops seen in losses / samplers
+  const extra = tf.mul(
+    tf.mean(tf.maximum(tf.minimum(tf.exp(tf.sub(logp, tf.max(logp, -1, true))), 0.9), 0.01)),
+    tf.mean(tf.cumsum(tf.abs(tf.pow(x3, 2)), 1)),
+  );
+  return tf.add(nll, tf.mul(extra, 0.01)) as tf.Scalar;
+}
+
+Deno.test({
+  name: "a transformer training step's forward and gradients match cpu",
+  ...opts,
+  async fn() {
+    registerAllGradients();
+    const shapes = [[11, 8], [8, 8], [8, 8], [8, 8], [8, 8], [8, 16], [16, 8], [8, 16], [8]];
+    await compareWithCpu("probe", () => {
+      const params = shapes.map((s, i) => rand(s, 100 + i));
+      const { value, grads } = tf.valueAndGrads(probeLoss)(params);
+      return [value, ...grads];
+    }, 2e-4);
+    await compareWithCpu("sampler ops", () => {
+      const logits = rand([3, 11], 200);
+      const { values, indices } = tf.topk(logits, 4);
+      const probs = tf.softmax(tf.div(logits, 0.7));
+      return [
+        values,
+        tf.cast(indices, "float32"),
+        tf.cumsum(probs, 1),
+        tf.cast(tf.argMax(logits, 1), "float32"),
+        tf.stack(tf.unstack(probs)),
+        tf.cast(tf.logicalAnd(tf.greater(probs, 0.05), tf.less(probs, 0.5)), "float32"),
+      ];
+    });
+  },
+});
