@@ -34,12 +34,18 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
 
   const blas = loadBlas();
   report.blas = blas.ok ? { path: blas.blas.path, threads: blas.blas.threads } : blas.reason;
-  const backendRate = { 128: matmulGflops(128), 512: matmulGflops(512) };
-  const rawRate = blas.ok ? { 128: sgemmGflops(128), 512: sgemmGflops(512) } : null;
+  // Best of 3 alternating rounds: the cores are shared, so single timings are noisy.
+  const rates = { backend: { 128: 0, 512: 0 }, raw: { 128: 0, 512: 0 } };
+  for (let round = 0; round < 3; round++) {
+    for (const n of [128, 512] as const) {
+      rates.backend[n] = Math.max(rates.backend[n], matmulGflops(n));
+      if (blas.ok) rates.raw[n] = Math.max(rates.raw[n], sgemmGflops(n));
+    }
+  }
   report.matmul_gflops = {
-    [info.name]: backendRate,
-    raw_sgemm: rawRate,
-    ratio_512: rawRate ? round(backendRate[512] / rawRate[512], 3) : null,
+    [info.name]: rates.backend,
+    raw_sgemm: blas.ok ? rates.raw : null,
+    ratio_512: blas.ok ? round(rates.backend[512] / rates.raw[512], 3) : null,
   };
 
   if (!values["matmul-only"]) {
@@ -69,14 +75,14 @@ function sgemmGflops(n: number): number {
   return round((2 * n ** 3) / seconds / 1e9, 1);
 }
 
-/** Seconds per call of `fn`: one warm-up, then repeats for ≥ 0.5 s (at least 3 calls). */
+/** Seconds per call of `fn`: one warm-up, then repeats for ≥ 0.3 s (at least 3 calls). */
 function timeIt(fn: () => void, sync: () => void = () => {}): number {
   fn();
   sync();
   let reps = 0;
   const start = performance.now();
   let elapsed = 0;
-  while (reps < 3 || elapsed < 500) {
+  while (reps < 3 || elapsed < 300) {
     fn();
     reps++;
     elapsed = performance.now() - start;
@@ -117,7 +123,11 @@ function trainBench(
 ): Record<string, number> {
   const [B, T] = [64, 128];
   const V = net.config.vocab_size;
-  const ids = tf.tensor2d(Int32Array.from({ length: B * T }, (_, i) => (i * 7919) % V), [B, T], "int32");
+  const ids = tf.tensor2d(
+    Int32Array.from({ length: B * T }, (_, i) => (i * 7919) % V),
+    [B, T],
+    "int32",
+  );
   const mask = tf.ones([B, T], "int32") as tf.Tensor2D;
   const opt = new train.AdamW(net.params, { lr: 1e-4 });
   const vars = [...net.params.values()];
@@ -136,7 +146,13 @@ function trainBench(
   const seconds = (performance.now() - start) / 1000 / steps;
   opt.dispose();
   tf.dispose([ids, mask]);
-  return { batch: B, seq: T, steps, sec_per_step: round(seconds, 3), tokens_per_s: round(B * T / seconds, 0) };
+  return {
+    batch: B,
+    seq: T,
+    steps,
+    sec_per_step: round(seconds, 3),
+    tokens_per_s: round(B * T / seconds, 0),
+  };
 }
 
 /** 128 sequences, 16-token prompts, 96 sampled tokens each (EOS disabled), KV cache. */
@@ -146,7 +162,10 @@ function generateBench(
 ): Record<string, number> {
   const [B, P, N] = [128, 16, 96];
   const V = net.config.vocab_size;
-  const prompts = Array.from({ length: B }, (_, b) => Array.from({ length: P }, (_, t) => (b * 31 + t * 17) % V));
+  const prompts = Array.from(
+    { length: B },
+    (_, b) => Array.from({ length: P }, (_, t) => (b * 31 + t * 17) % V),
+  );
   const opts = {
     maxNewTokens: N,
     temperature: 1,
@@ -159,7 +178,13 @@ function generateBench(
   const out = model.generate(net, prompts, opts);
   const seconds = (performance.now() - start) / 1000;
   const tokens = out.tokens.reduce((n, t) => n + t.length, 0);
-  return { sequences: B, prompt: P, new_tokens: N, seconds: round(seconds, 3), tokens_per_s: round(tokens / seconds, 0) };
+  return {
+    sequences: B,
+    prompt: P,
+    new_tokens: N,
+    seconds: round(seconds, 3),
+    tokens_per_s: round(tokens / seconds, 0),
+  };
 }
 
 function round(x: number, digits: number): number {

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import {
   backendFromArgs,
+  heapBytes,
   initBackend,
   loadBlas,
   planMatMul,
@@ -34,7 +36,7 @@ function rand(shape: number[], seed: number): tf.Tensor {
 /** Runs `fn` on `backend`, returning its outputs as plain arrays (no tensor escapes). */
 async function on(backend: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<Out[]> {
   await initBackend({ backend, quiet: true });
-  const before = tf.memory().numTensors;
+  const before = tf.memory().numTensors, dataIds = tf.backend().numDataIds();
   const outs = tf.tidy(() => {
     const r = fn();
     return (Array.isArray(r) ? r : [r]).map((t) => ({
@@ -44,6 +46,9 @@ async function on(backend: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<O
   });
   if (tf.memory().numTensors !== before) {
     throw new Error(`${backend}: ${tf.memory().numTensors - before} tensors leaked`);
+  }
+  if (tf.backend().numDataIds() !== dataIds) {
+    throw new Error(`${backend}: ${tf.backend().numDataIds() - dataIds} backend buffers leaked`);
   }
   return outs;
 }
@@ -139,6 +144,9 @@ Deno.test({
     } catch (e) {
       message = (e as Error).message;
     }
+    if (tf.getBackend() !== (await initBackend({ quiet: true })).name) {
+      throw new Error("a failed request should leave the previous backend active");
+    }
     for (const part of ["tensorflow", "requested", "@tensorflow/tfjs-node", "not installed"]) {
       if (!message.includes(part)) throw new Error(`message lacks "${part}": ${message}`);
     }
@@ -156,6 +164,22 @@ Deno.test({
       throw e;
     }
     throw new Error("should have thrown");
+  },
+});
+
+Deno.test({
+  name: "SSR1_BACKEND selects the backend when no option or flag is given",
+  ...opts,
+  async fn() {
+    const previous = Deno.env.get("SSR1_BACKEND");
+    Deno.env.set("SSR1_BACKEND", "cpu");
+    try {
+      const info = await initBackend({ quiet: true });
+      if (info.name !== "cpu" || tf.getBackend() !== "cpu") throw new Error(info.name);
+    } finally {
+      if (previous === undefined) Deno.env.delete("SSR1_BACKEND");
+      else Deno.env.set("SSR1_BACKEND", previous);
+    }
   },
 });
 
@@ -204,6 +228,25 @@ Deno.test({
           return tf.matMul(a, b, ta, tb);
         });
       }
+    }
+  },
+});
+
+Deno.test({
+  name: "native matMul stays correct when its output allocation grows the wasm heap",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    await initBackend({ backend: "native", quiet: true });
+    const heapSize = () => heapBytes(tf.backend() as BackendWasm).length;
+    const before = heapSize();
+    const n = Math.ceil(Math.sqrt(before / 4)) + 16; // output alone exceeds the current heap
+    const out = tf.tidy(() => tf.matMul(tf.fill([n, 4], 0.5), tf.fill([4, n], 2)));
+    const values = out.dataSync();
+    out.dispose();
+    if (heapSize() <= before) throw new Error("heap did not grow");
+    for (const i of [0, n + 1, values.length - 1]) {
+      if (values[i] !== 4) throw new Error(`value ${values[i]} at ${i}`);
     }
   },
 });
@@ -300,6 +343,24 @@ Deno.test({
       "unsortedSegmentSum",
       () => tf.unsortedSegmentSum(rand([5, 3], 20), tf.tensor1d([1, 0, 1, 3, 1], "int32"), 4),
     );
+    // Independent check (cpu's kernel is replaced too): rows of w add into the gathered rows.
+    for (const backend of ["cpu", ...await availableBackends()]) {
+      const [g] = await on(
+        backend,
+        () =>
+          tf.grad((t: tf.Tensor) =>
+            tf.sum(
+              tf.mul(
+                tf.gather(t, tf.tensor1d([2, 0, 2], "int32")),
+                tf.tensor2d([[1, 2], [3, 4], [5, 6]]),
+              ),
+            )
+          )(
+            tf.zeros([3, 2]),
+          ),
+      );
+      if (g.data.join() !== "3,4,0,0,6,8") throw new Error(`${backend} gather grad: ${g.data}`);
+    }
     await compareWithCpu("gather grad axis 0", () => {
       const table = rand([7, 4], 21);
       const ids = tf.tensor2d([[0, 3, 3], [6, 0, 1]], [2, 3], "int32");
@@ -310,6 +371,60 @@ Deno.test({
       const x = rand([3, 5, 2], 23);
       const ids = tf.tensor1d([4, 4, 0], "int32");
       return tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, ids, 1))))(x);
+    });
+  },
+});
+
+// ---------------------------------------------------------------- replaced heap kernels
+
+Deno.test({
+  name: "slice, split, leading-axes sum and broadcast comparisons match cpu",
+  ...opts,
+  async fn() {
+    await compareWithCpu("slice", () => {
+      const x = rand([4, 5, 6, 3], 30);
+      return [
+        tf.slice(x, [1, 0, 2, 0], [2, 5, 3, 3]),
+        tf.slice(x, [0, 1, 0, 1], [4, 3, 6, 2]),
+        tf.slice(x, [3, 4, 5, 2], [1, 1, 1, 1]),
+        tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, -1]),
+        tf.slice(x, [2, 0, 0, 0], [2, -1, -1, -1]),
+        tf.slice(rand([7], 31), [2], [3]),
+        tf.cast(
+          tf.slice(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], "int32"), [0, 1], [2, 2]),
+          "float32",
+        ),
+        tf.cast(tf.slice(tf.greater(rand([3, 4], 32), 0), [1, 1], [2, 3]), "float32"),
+      ];
+    });
+    await compareWithCpu("split", () => [
+      ...tf.split(rand([16, 12], 33), [8, 4], 1),
+      ...tf.split(rand([2, 3, 6, 4], 34), [4, 2], 2),
+      ...tf.split(rand([6, 5], 35), 3, 0),
+    ]);
+    await compareWithCpu("sum", () => {
+      const x = rand([1, 33, 7], 36);
+      return [
+        tf.sum(x, [0, 1]),
+        tf.sum(x, [0, 1], true),
+        tf.sum(rand([5, 4, 3], 37), [0]),
+        tf.sum(rand([5, 4, 3], 38), [0, 1]),
+        tf.sum(rand([5, 4, 3], 39), [1]),
+        tf.sum(rand([5, 4, 3], 40)),
+        tf.sum(rand([5, 4, 3], 41), -1),
+      ];
+    });
+    await compareWithCpu("compare", () => {
+      const a = tf.round(tf.mul(rand([6, 5], 42), 3)), b = tf.round(tf.mul(rand([6, 1], 43), 3));
+      const c = tf.round(tf.mul(rand([2, 1, 5], 44), 3));
+      const ops = [tf.equal, tf.notEqual, tf.greater, tf.greaterEqual, tf.less, tf.lessEqual];
+      return ops.flatMap((op) => [
+        tf.cast(op(a, b), "float32"),
+        tf.cast(op(b, a), "float32"),
+        tf.cast(op(a, c), "float32"),
+        tf.cast(op(a, tf.scalar(1)), "float32"),
+        tf.cast(op(a, a), "float32"),
+      ]);
     });
   },
 });

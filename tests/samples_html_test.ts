@@ -24,7 +24,7 @@ const SAMPLES: SampleEntry[] = [
   },
   {
     problem: "Compute 2 < 3 & 4 > 1.",
-    completion: "<script>alert('x')</script> hmm $<img src=x onerror=alert(1)>$ \\boxed{<b>}",
+    completion: "<script>alert('x')</script> hmm $<img src=x onerror=alert(1)>$ \\boxed{<u>}",
     correct: false,
   },
 ];
@@ -63,7 +63,7 @@ Deno.test("renderSamplesHtml: KaTeX output present, injected markup escaped", as
   equal(html.includes("<script"), false);
   match(html, /&lt;script&gt;alert\(&#39;x&#39;\)&lt;\/script&gt;/);
   equal(/<img/i.test(html), false);
-  equal(html.includes("<b>"), false);
+  equal(html.includes("<u>"), false);
   match(html, /Compute 2 &lt; 3 &amp; 4 &gt; 1\./);
 });
 

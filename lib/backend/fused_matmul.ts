@@ -9,14 +9,13 @@
 import {
   _FusedMatMul,
   BatchMatMul,
-  getKernel,
   type KernelConfig,
   type KernelFunc,
-  type NamedAttrMap,
   type NamedTensorInfoMap,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { runStockWasmKernel } from "./stock_wasm.ts";
 
 /**
  * Multiplies rank-3 `a` by rank-3 `b` (batch sizes equal, or one of them 1) into a new tensor of
@@ -37,7 +36,7 @@ export function fusedMatMulConfig(backendName: string, matMul: MatMulFn): Kernel
     const { transposeA, transposeB, activation, leakyreluAlpha } = attrs;
     let out = matMul(backend, a, b, transposeA, transposeB);
     const apply = (kernel: string, kernelInputs: NamedTensorInfoMap, kernelAttrs = {}) => {
-      const next = runWasmKernel(kernel, backend, kernelInputs, kernelAttrs);
+      const next = runStockWasmKernel(kernel, backend, kernelInputs, kernelAttrs);
       backend.disposeData(out.dataId);
       out = next;
     };
@@ -74,19 +73,7 @@ export function fusedMatMulConfig(backendName: string, matMul: MatMulFn): Kernel
 
 /** `MatMulFn` using the stock wasm `BatchMatMul` kernel. */
 export const wasmMatMul: MatMulFn = (backend, a, b, transposeA, transposeB) =>
-  runWasmKernel(BatchMatMul, backend, { a, b }, { transposeA, transposeB });
-
-/** Runs a kernel of the stock wasm backend on `backend` (a wasm backend instance). */
-export function runWasmKernel(
-  kernelName: string,
-  backend: BackendWasm,
-  inputs: NamedTensorInfoMap,
-  attrs: NamedAttrMap = {},
-): TensorInfo {
-  const kernel = getKernel(kernelName, "wasm");
-  if (!kernel) throw new Error(`wasm kernel ${kernelName} is not registered`);
-  return kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
-}
+  runStockWasmKernel(BatchMatMul, backend, { a, b }, { transposeA, transposeB });
 
 interface FusedArgs {
   inputs: {

@@ -85,7 +85,11 @@ class ModuleLoader {
     const dir = dirname(file);
     const $import = (spec: string) => this.#resolve(dir, spec);
     const $namespace = (spec: string) => this.#namespace(spec);
-    const run = new Function("$import", "$namespace", `${body}\nreturn { ${exported.join(", ")} };`);
+    const run = new Function(
+      "$import",
+      "$namespace",
+      `${body}\nreturn { ${exported.join(", ")} };`,
+    );
     const exports = run($import, $namespace) as Exports;
     this.#cache.set(file, exports);
     return exports;

@@ -10,8 +10,8 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Attempt } from "./attempt.ts";
 import { type Blas, loadBlas } from "./blas.ts";
 import { nativeMatMulKernels } from "./native_kernels.ts";
-import { segmentSumKernels } from "./segment_sum.ts";
-import { initWasm } from "./wasm.ts";
+import { stockWasmKernels } from "./stock_wasm.ts";
+import { initWasm, wasmHeapKernels } from "./wasm.ts";
 
 /** Name under which the native backend is registered with tfjs. */
 export const NATIVE_BACKEND = "native";
@@ -39,17 +39,18 @@ export async function initNative(): Promise<Attempt> {
 
 /**
  * Registers backend `native` as a second name for the given wasm backend instance (tensors move
- * between the two names for free) with copies of all wasm kernels plus the sgemm matmuls and
- * `UnsortedSegmentSum`. Idempotent. Do not `tf.removeBackend` one of the two names alone.
+ * between the two names for free) with copies of all stock wasm kernels, the sgemm matmuls and
+ * the heap kernels of `wasmHeapKernels`. Idempotent. Do not `tf.removeBackend` either name: that
+ * would dispose the instance both share.
  */
 export function registerNativeBackend(wasm: BackendWasm, blas: Blas): void {
   if (tf.findBackendFactory(NATIVE_BACKEND)) return;
   const own = [
     ...nativeMatMulKernels(blas, NATIVE_BACKEND),
-    ...segmentSumKernels([NATIVE_BACKEND], false),
+    ...wasmHeapKernels(NATIVE_BACKEND),
   ];
   const ownNames = new Set(own.map((k) => k.kernelName));
-  for (const config of tf.getKernelsForBackend("wasm")) {
+  for (const config of stockWasmKernels()) {
     if (!ownNames.has(config.kernelName)) {
       tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
     }

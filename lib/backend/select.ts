@@ -82,6 +82,7 @@ async function select(opts: InitBackendOptions): Promise<BackendInfo> {
   } else {
     const attempt = await STARTERS[requested]();
     if (!attempt.ok) {
+      if (active) await tf.setBackend(active.name); // a failed start may have switched backends
       throw new Error(`backend "${requested}" was requested but is unavailable: ${attempt.reason}`);
     }
     info = { name: requested, reason: `${attempt.reason} (requested)` };

@@ -26,7 +26,9 @@ export async function initTensorflow(): Promise<Attempt> {
     }
     try {
       require(pkg); // registers the "tensorflow" backend with the global tfjs engine
-      if (await tf.setBackend("tensorflow")) return { ok: true, reason: `libtensorflow via ${pkg}` };
+      if (await tf.setBackend("tensorflow")) {
+        return { ok: true, reason: `libtensorflow via ${pkg}` };
+      }
       problems.push(`${pkg} failed to initialise`);
     } catch (e) {
       problems.push(`${pkg} failed to load: ${(e as Error).message.split("\n")[0]}`);

@@ -33,7 +33,8 @@ interface Term {
 /** A canonical sum of terms keyed by everything but the coefficient. */
 export type Poly = Map<string, Term>;
 
-const MAX_TERMS = 256;
+const MAX_TERMS = 128;
+const MAX_PRODUCTS = 2048;
 
 /** Converts an expression node to its exact canonical form, or throws {@link Unsupported}. */
 export function toPoly(node: Node): Poly {
@@ -49,11 +50,12 @@ export function toPoly(node: Node): Poly {
       if (node.name === "i") return single({ c: Q.ONE, r: 1n, i: 1, atoms: [] });
       return single({ c: Q.ONE, r: 1n, i: 0, atoms: [[node.name, 1]] });
     case "add": {
-      let acc: Poly = new Map();
+      const acc: Poly = new Map();
       for (const { sign, node: n } of node.terms) {
         if (sign !== 1 && sign !== -1) throw new Unsupported("unexpanded ±");
         const p = toPoly(n);
-        acc = addPoly(acc, sign === 1 ? p : negPoly(p));
+        for (const [k, t] of p) addTermInto(acc, sign === 1 ? t : { ...t, c: Q.neg(t.c) }, k);
+        if (acc.size > MAX_TERMS) throw new Unsupported("too many terms");
       }
       return acc;
     }
@@ -150,20 +152,17 @@ function single(t: Term): Poly {
   return p;
 }
 
-function addPoly(a: Poly, b: Poly): Poly {
-  const out: Poly = new Map(a);
-  for (const [k, t] of b) {
-    tick();
-    const u = out.get(k);
-    if (u === undefined) out.set(k, t);
-    else {
-      const c = Q.add(u.c, t.c);
-      if (c.n === 0n) out.delete(k);
-      else out.set(k, { ...u, c });
-    }
+/** Adds one term into `out` in place (dropping it if the coefficient cancels). */
+function addTermInto(out: Poly, t: Term, key: string = keyOf(t)): void {
+  tick();
+  if (t.c.n === 0n) return;
+  const u = out.get(key);
+  if (u === undefined) out.set(key, t);
+  else {
+    const c = Q.add(u.c, t.c);
+    if (c.n === 0n) out.delete(key);
+    else out.set(key, { ...u, c });
   }
-  if (out.size > MAX_TERMS) throw new Unsupported("too many terms");
-  return out;
 }
 
 function negPoly(a: Poly): Poly {
@@ -198,12 +197,13 @@ function mergeAtoms(a: [string, number][], b: [string, number][], s: number): [s
 }
 
 function mulPoly(a: Poly, b: Poly): Poly {
+  if (a.size * b.size > MAX_PRODUCTS) throw new Unsupported("product too large");
   tick(a.size * b.size);
-  if (a.size * b.size > 4 * MAX_TERMS * MAX_TERMS) throw new Unsupported("product too large");
-  let out: Poly = new Map();
+  const out: Poly = new Map();
   for (const x of a.values()) {
-    for (const y of b.values()) out = addPoly(out, single(mulTerm(x, y)));
+    for (const y of b.values()) addTermInto(out, mulTerm(x, y));
   }
+  if (out.size > MAX_TERMS) throw new Unsupported("too many terms");
   return out;
 }
 

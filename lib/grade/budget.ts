@@ -7,7 +7,7 @@
 import { BudgetError } from "./rational.ts";
 
 /** Default number of work units one comparison may spend. */
-export const DEFAULT_BUDGET = 200_000;
+export const DEFAULT_BUDGET = 20_000;
 
 let left = DEFAULT_BUDGET;
 

@@ -82,8 +82,9 @@ export function normalizeAnswer(input: string): string {
   s = s.replace(/\\\$/g, "").replace(/\$/g, "");
   // Thousands separators written explicitly: 1{,}000, 10,\!080, 1\,000.
   s = s.replace(/(\d)(?:\{,\}|,\\!|\\,)\s*(?=\d\d\d)/g, "$1");
-  s = s.replace(/\\!/g, "");
-  s = s.replace(/\\[,;:> ]/g, " ").replace(/\\q?quad(?![a-zA-Z])/g, " ").replace(/~/g, " ");
+  // Spacing commands (a row break `\\` is kept: its second backslash is not a command).
+  s = s.replace(/\\\\|\\[!,;:> ]/g, (m) => (m === "\\\\" ? m : m === "\\!" ? "" : " "));
+  s = s.replace(/\\q?quad(?![a-zA-Z])/g, " ").replace(/~/g, " ");
   s = s.replace(
     /\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\.?/g,
     "",

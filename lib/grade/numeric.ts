@@ -156,10 +156,14 @@ function evalFunc(name: string, args: Complex[], base: Node | undefined, point: 
   throw new Unsupported(`function ${name}`);
 }
 
+/** Value ranges of the substitution points: moderate, small, large (catches both a "+1" lost
+ * next to a huge power and a tiny term lost next to a constant). */
+const RANGES: [number, number][] = [[0.6, 1.9], [0.1, 0.45], [1.5, 3.5]];
+
 function varValue(name: string, point: number): number {
   if (name === "e") return Math.E;
-  // A fixed value in [0.6, 1.9], different per variable and per point.
-  return 0.6 + 1.3 * mulberry32(hashString(name) ^ (0x5bd1e995 * (point + 1)))();
+  const [lo, hi] = RANGES[point % RANGES.length];
+  return lo + (hi - lo) * mulberry32(hashString(name) ^ Math.imul(0x5bd1e995, point + 1))();
 }
 
 function real(z: Complex): number {

@@ -320,7 +320,7 @@ class Parser {
     let node = this.parsePostfix();
     while (this.isOp("^")) {
       this.pos++;
-      node = { t: "pow", a: node, b: this.parseArg() };
+      node = { t: "pow", a: node, b: this.parseArg(true) };
     }
     return node;
   }
@@ -334,8 +334,11 @@ class Parser {
     return node;
   }
 
-  /** A single-token or braced argument, as for `\frac`, `\sqrt`, `^`. */
-  parseArg(): Node {
+  /**
+   * A single-token or braced argument, as for `\frac`, `\sqrt`, `^`. A multi-digit number gives
+   * one digit (`\frac12`) unless `wholeNumber` (exponents: `2^10` is read as 2^{10}, as meant).
+   */
+  parseArg(wholeNumber = false): Node {
     const t = this.peek();
     if (t === undefined) throw new ParseError("missing argument");
     if (t.k === "op" && t.v === "{") {
@@ -348,7 +351,7 @@ class Parser {
       return items[0];
     }
     if (t.k === "num") {
-      if (t.v.length > 1 && !t.v.includes(".")) {
+      if (!wholeNumber && t.v.length > 1 && !t.v.includes(".")) {
         // \frac12: one digit is the argument, the rest stays for later.
         this.toks[this.pos] = { k: "num", v: t.v.slice(1) };
         return num(t.v[0]);

@@ -31,7 +31,11 @@ export interface CurveRow {
 }
 
 /** Tag metrics records (from `readMetricsJsonl`) with their variant and seed. */
-export function curveRows(variant: string, seed: number, records: readonly MetricsRecord[]): CurveRow[] {
+export function curveRows(
+  variant: string,
+  seed: number,
+  records: readonly MetricsRecord[],
+): CurveRow[] {
   return records.map((r) => ({ ...r, variant, seed }));
 }
 
@@ -65,11 +69,19 @@ export interface LearningCurveOptions {
  * await writeTextAtomic("results/reward.svg", await renderSvg(spec));
  * ```
  */
-export function learningCurveSpec(rows: readonly CurveRow[], options: LearningCurveOptions): TopLevelSpec {
+export function learningCurveSpec(
+  rows: readonly CurveRow[],
+  options: LearningCurveOptions,
+): TopLevelSpec {
   const { metric } = options;
   const variants = options.variants ?? uniqueInOrder(rows.map((r) => r.variant));
   const perSeed = smoothedSeries(rows, metric, Math.max(1, Math.floor(options.smooth ?? 1)));
-  const color = { field: "variant", type: "nominal", title: "Variant", scale: { domain: variants } };
+  const color = {
+    field: "variant",
+    type: "nominal",
+    title: "Variant",
+    scale: { domain: variants },
+  };
   const x = { field: "step", type: "quantitative", title: "Step" };
   const yAxis = options.percent ? { format: ".0%" } : {};
   const yTitle = options.yTitle ?? metric;
@@ -124,7 +136,12 @@ export function rewardCurveSpec(
   rows: readonly CurveRow[],
   options: Partial<LearningCurveOptions> = {},
 ): TopLevelSpec {
-  return learningCurveSpec(rows, { metric: "reward", title: "Reward", yTitle: "Mean reward", ...options });
+  return learningCurveSpec(rows, {
+    metric: "reward",
+    title: "Reward",
+    yTitle: "Mean reward",
+    ...options,
+  });
 }
 
 /** Training accuracy vs step (`metric` default `"accuracy"`, a fraction). */

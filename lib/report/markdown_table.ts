@@ -44,7 +44,8 @@ export function rowsToMarkdown(
   );
   const align = columns.map((c) =>
     options.align?.[c] ??
-      (rows.length > 0 && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === "number")
+      (rows.length > 0 &&
+          rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === "number")
         ? "right"
         : "left")
   );

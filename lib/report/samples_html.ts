@@ -165,7 +165,8 @@ export async function katexCss(fonts: SamplesHtmlOptions["fonts"] = "embed"): Pr
   const css = await Deno.readTextFile(cssPath);
   if (fonts === "none") return css.replace(/@font-face\{[^}]*\}/g, "");
   const fontDir = join(dirname(cssPath), "fonts");
-  const srcRe = /src:url\(fonts\/([\w-]+)\.woff2\) format\("woff2"\)(?:,url\([^)]*\) format\("[^"]*"\))*/g;
+  const srcRe =
+    /src:url\(fonts\/([\w-]+)\.woff2\) format\("woff2"\)(?:,url\([^)]*\) format\("[^"]*"\))*/g;
   if (typeof fonts === "object") {
     const base = fonts.baseUrl.replace(/\/?$/, "/");
     return css.replace(srcRe, (_m, name) => `src:url(${base}${name}.woff2) format("woff2")`);
@@ -199,18 +200,17 @@ interface MathSpan {
 /** A math span starting at `i`, or undefined. */
 function matchMath(text: string, i: number): MathSpan | undefined {
   const at = (s: string) => text.startsWith(s, i);
-  const delimited = (open: string, close: string, display: boolean, allowNewline: boolean) => {
+  const delimited = (open: string, close: string, display: boolean) => {
     const start = i + open.length;
     const end = findClose(text, start, close);
     if (end < 0) return undefined;
     const tex = text.slice(start, end);
-    if (tex.trim() === "" || (!allowNewline && tex.includes("\n"))) return undefined;
-    return { tex, display, end: end + close.length };
+    return tex.trim() === "" ? undefined : { tex, display, end: end + close.length };
   };
-  if (at("$$")) return delimited("$$", "$$", true, true);
+  if (at("$$")) return delimited("$$", "$$", true);
   if (at("$")) return inlineDollar(text, i);
-  if (at("\\[")) return delimited("\\[", "\\]", true, true);
-  if (at("\\(")) return delimited("\\(", "\\)", false, true);
+  if (at("\\[")) return delimited("\\[", "\\]", true);
+  if (at("\\(")) return delimited("\\(", "\\)", false);
   if (at("\\boxed{")) {
     const close = matchBrace(text, i + "\\boxed".length);
     if (close < 0) return undefined;
@@ -288,9 +288,7 @@ function renderCard(s: SampleEntry, index: number): string {
   if (s.predicted !== undefined) {
     answers.push(`<div><b>Predicted:</b> ${renderTex(s.predicted)}</div>`);
   }
-  return `<section class="card${
-    s.correct === undefined ? "" : s.correct ? " correct" : " wrong"
-  }">
+  return `<section class="card${s.correct === undefined ? "" : s.correct ? " correct" : " wrong"}">
 <div class="meta">${meta.join(" · ")} ${verdict}</div>
 <h2>Problem</h2>
 <div class="text">${renderMathText(s.problem)}</div>

@@ -12,7 +12,10 @@ import type { TopLevelSpec } from "vega-lite";
 import { writeTextAtomic } from "../io/atomic.ts";
 
 /** Render a Vega-Lite spec to an SVG string. */
-export async function renderSvg(spec: TopLevelSpec, options: { scale?: number } = {}): Promise<string> {
+export async function renderSvg(
+  spec: TopLevelSpec,
+  options: { scale?: number } = {},
+): Promise<string> {
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {

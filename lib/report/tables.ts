@@ -26,7 +26,10 @@ export interface TableOptions {
  * train_steps, n_eval, diverged`, then the union of `extra` keys. Missing
  * values are nulls.
  */
-export function runsToDataFrame(runs: readonly RunSummary[], options: TableOptions = {}): pl.DataFrame {
+export function runsToDataFrame(
+  runs: readonly RunSummary[],
+  options: TableOptions = {},
+): pl.DataFrame {
   const levels = options.levels ?? levelsOf(runs);
   const num = (name: string, get: (r: RunSummary) => number | undefined) =>
     pl.Series(name, runs.map((r) => finiteOrNull(get(r))), pl.Float64);
@@ -54,7 +57,13 @@ export function runsToDataFrame(runs: readonly RunSummary[], options: TableOptio
       ? pl.Bool
       : pl.Utf8;
     const cast = values.map((v) =>
-      v === null ? null : dtype === pl.Utf8 ? String(v) : typeof v === "number" ? finiteOrNull(v) : v
+      v === null
+        ? null
+        : dtype === pl.Utf8
+        ? String(v)
+        : typeof v === "number"
+        ? finiteOrNull(v)
+        : v
     );
     series.push(pl.Series(key, cast, dtype));
   }
@@ -127,13 +136,11 @@ export function aggregateByVariant(df: pl.DataFrame, options: TableOptions = {})
   const ints = new Set(["n_seeds", "n_diverged", "k"]);
   return pl.DataFrame(
     columns.map((c) =>
-      c === "variant"
-        ? pl.Series(c, rows.map((r) => r[c] as string), pl.Utf8)
-        : pl.Series(
-          c,
-          rows.map((r) => finiteOrNull(r[c] as number | null)),
-          ints.has(c) ? pl.Int64 : pl.Float64,
-        )
+      c === "variant" ? pl.Series(c, rows.map((r) => r[c] as string), pl.Utf8) : pl.Series(
+        c,
+        rows.map((r) => finiteOrNull(r[c] as number | null)),
+        ints.has(c) ? pl.Int64 : pl.Float64,
+      )
     ),
   );
 }
@@ -173,10 +180,18 @@ export function resultsMarkdown(agg: pl.DataFrame): string {
     cols.push([c, `L${level} (%)`, (r) => formatNumber(r[c] as number, pct)]);
   }
   if (has("mean_length_mean")) {
-    cols.push(["mean_length", "Len", (r) => formatNumber(r.mean_length_mean as number, { digits: 1 })]);
+    cols.push([
+      "mean_length",
+      "Len",
+      (r) => formatNumber(r.mean_length_mean as number, { digits: 1 }),
+    ]);
   }
   if (has("truncation_rate_mean")) {
-    cols.push(["truncation_rate", "Trunc. (%)", (r) => formatNumber(r.truncation_rate_mean as number, pct)]);
+    cols.push([
+      "truncation_rate",
+      "Trunc. (%)",
+      (r) => formatNumber(r.truncation_rate_mean as number, pct),
+    ]);
   }
   if (has("train_wall_time_s_mean")) {
     cols.push(["train", "Train (min)", (r) => minutes(r.train_wall_time_s_mean as number)]);

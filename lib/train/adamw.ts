@@ -27,6 +27,14 @@ export interface AdamWConfig {
    * Trainer, only parameters of rank ≥ 2 (matrices, embeddings) are decayed.
    */
   decay_1d?: boolean;
+  /**
+   * Update implementation. `"tf"`: ~12 tfjs element-wise ops per parameter (any
+   * backend). `"js"`: one fused JavaScript loop over the parameter, its
+   * gradient and moments (reads them back, writes new tensors) — much faster
+   * on backends whose element-wise ops are JavaScript loops. `"auto"` (default):
+   * `"js"` on the `cpu` backend, `"tf"` elsewhere.
+   */
+  impl?: "auto" | "js" | "tf";
 }
 
 /**
@@ -56,6 +64,7 @@ export class AdamW {
       eps: 1e-8,
       weight_decay: 0,
       decay_1d: false,
+      impl: "auto",
       ...config,
     };
     this.#params = params;
@@ -82,35 +91,29 @@ export class AdamW {
    * moments too). Does not dispose `grads`.
    */
   step(grads: GradMap, lr: number = this.config.lr): void {
-    const { beta1, beta2, eps, weight_decay } = this.config;
+    const { beta1, beta2, eps, weight_decay, impl } = this.config;
     this.#t++;
     const bc1 = 1 - beta1 ** this.#t;
     const bc2 = 1 - beta2 ** this.#t;
-    const entries = grads instanceof Map ? grads.entries() : Object.entries(grads);
-    tf.tidy(() => {
-      const b1 = tf.scalar(beta1);
-      const oneMinusB1 = tf.scalar(1 - beta1);
-      const b2 = tf.scalar(beta2);
-      const oneMinusB2 = tf.scalar(1 - beta2);
-      // m̂/(√v̂ + eps) = √bc2·m / (√v + eps·√bc2): fold both bias corrections into scalars.
-      const epsT = tf.scalar(eps * Math.sqrt(bc2));
-      const stepSize = tf.scalar((lr * Math.sqrt(bc2)) / bc1);
-      const keep = tf.scalar(1 - lr * weight_decay);
-      for (const [key, g] of entries) {
-        const p = this.#params.get(key);
-        const m = this.#m.get(key);
-        const v = this.#v.get(key);
-        if (!p || !m || !v) continue;
-        const mNew = tf.add(tf.mul(m, b1), tf.mul(g, oneMinusB1));
-        const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), oneMinusB2));
-        const denom = tf.add(tf.sqrt(vNew), epsT);
-        const update = tf.mul(tf.div(mNew, denom), stepSize);
-        const base = weight_decay !== 0 && this.#decay.get(key) ? tf.mul(p, keep) : p;
-        m.assign(mNew);
-        v.assign(vNew);
-        p.assign(tf.sub(base, update));
-      }
-    });
+    // m̂/(√v̂ + eps) = √bc2·m / (√v + eps·√bc2): fold both bias corrections into scalars.
+    const s = {
+      b1: beta1,
+      b2: beta2,
+      eps: eps * Math.sqrt(bc2),
+      stepSize: (lr * Math.sqrt(bc2)) / bc1,
+      keep: 1 - lr * weight_decay,
+    };
+    const entries = grads instanceof Map ? [...grads.entries()] : Object.entries(grads);
+    const useJs = impl === "js" || (impl === "auto" && tf.getBackend() === "cpu");
+    for (const [key, g] of entries) {
+      const p = this.#params.get(key);
+      const m = this.#m.get(key);
+      const v = this.#v.get(key);
+      if (!p || !m || !v) continue;
+      const decay = weight_decay !== 0 && this.#decay.get(key) === true;
+      if (useJs) updateJs(p, g, m, v, s, decay);
+      else updateTf(p, g, m, v, s, decay);
+    }
   }
 
   /** Free the moment buffers. */
@@ -120,6 +123,72 @@ export class AdamW {
     this.#m.clear();
     this.#v.clear();
   }
+}
+
+interface StepScalars {
+  b1: number;
+  b2: number;
+  eps: number;
+  stepSize: number;
+  keep: number;
+}
+
+function updateTf(
+  p: tf.Variable,
+  g: tf.Tensor,
+  m: tf.Variable,
+  v: tf.Variable,
+  s: StepScalars,
+  decay: boolean,
+): void {
+  tf.tidy(() => {
+    const mNew = tf.add(tf.mul(m, s.b1), tf.mul(g, 1 - s.b1));
+    const vNew = tf.add(tf.mul(v, s.b2), tf.mul(tf.square(g), 1 - s.b2));
+    const update = tf.mul(tf.div(mNew, tf.add(tf.sqrt(vNew), s.eps)), s.stepSize);
+    const base = decay ? tf.mul(p, s.keep) : p;
+    m.assign(mNew);
+    v.assign(vNew);
+    p.assign(tf.sub(base, update));
+  });
+}
+
+function updateJs(
+  p: tf.Variable,
+  g: tf.Tensor,
+  m: tf.Variable,
+  v: tf.Variable,
+  s: StepScalars,
+  decay: boolean,
+): void {
+  const pd = p.dataSync() as Float32Array;
+  const gd = g.dataSync() as Float32Array;
+  const md = m.dataSync() as Float32Array;
+  const vd = v.dataSync() as Float32Array;
+  const n = pd.length;
+  const pn = new Float32Array(n);
+  const mn = new Float32Array(n);
+  const vn = new Float32Array(n);
+  const { b1, b2, eps, stepSize } = s;
+  const c1 = 1 - b1;
+  const c2 = 1 - b2;
+  const keep = decay ? s.keep : 1;
+  for (let i = 0; i < n; i++) {
+    const gi = gd[i];
+    const mi = b1 * md[i] + c1 * gi;
+    const vi = b2 * vd[i] + c2 * gi * gi;
+    mn[i] = mi;
+    vn[i] = vi;
+    pn[i] = pd[i] * keep - stepSize * mi / (Math.sqrt(vi) + eps);
+  }
+  assignArray(m, mn);
+  assignArray(v, vn);
+  assignArray(p, pn);
+}
+
+function assignArray(x: tf.Variable, values: Float32Array): void {
+  const t = tf.tensor(values, x.shape, "float32");
+  x.assign(t);
+  t.dispose();
 }
 
 /**

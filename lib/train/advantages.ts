@@ -91,7 +91,9 @@ function checkLayout(n: number, g: number): void {
     throw new RangeError(`num_generations must be a positive integer, got ${g}`);
   }
   if (n === 0 || n % g !== 0) {
-    throw new RangeError(`rewards.length (${n}) must be a positive multiple of num_generations (${g})`);
+    throw new RangeError(
+      `rewards.length (${n}) must be a positive multiple of num_generations (${g})`,
+    );
   }
 }
 

@@ -73,7 +73,9 @@ export function grpoLoss(inputs: GrpoLossInputs, config: GrpoLossConfig): tf.Sca
     (args[1] as tf.GradSaveFunc)([logp]);
     const value = tf.tidy(() => {
       const t = terms(logp as tf.Tensor2D, inputs, config);
-      let perToken: tf.Tensor = tf.neg(tf.minimum(tf.mul(t.ratio, t.adv), tf.mul(t.clipped, t.adv)));
+      let perToken: tf.Tensor = tf.neg(
+        tf.minimum(tf.mul(t.ratio, t.adv), tf.mul(t.clipped, t.adv)),
+      );
       if (config.beta !== 0) {
         perToken = tf.add(perToken, tf.mul(config.beta, k3(inputs.refLogp!, logp)));
       }

@@ -53,7 +53,9 @@ export function lrSchedule(config: LrScheduleConfig): LrSchedule {
   if (type === "cosine") {
     const r = config.min_lr_ratio ?? 0;
     return (step) =>
-      step < warm ? warmup(step) : lr * (r + (1 - r) * 0.5 * (1 + Math.cos(Math.PI * progress(step))));
+      step < warm
+        ? warmup(step)
+        : lr * (r + (1 - r) * 0.5 * (1 + Math.cos(Math.PI * progress(step))));
   }
   throw new Error(`lrSchedule: unknown lr_scheduler_type ${type}`);
 }

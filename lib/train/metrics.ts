@@ -76,7 +76,10 @@ export class MetricsWriter {
 
 /** Encode one record as a JSON line (no trailing newline); non-finite numbers become strings. */
 export function encodeMetricsLine(record: MetricsRecord): string {
-  return JSON.stringify(record, (_k, v) => typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
+  return JSON.stringify(
+    record,
+    (_k, v) => typeof v === "number" && !Number.isFinite(v) ? String(v) : v,
+  );
 }
 
 /** Result of {@linkcode parseMetricsJsonl}. */

@@ -124,7 +124,11 @@ export function formatProgressLine(
   if (fields.loss !== undefined) parts.push(`loss ${num(fields.loss, 4)}`);
   if (fields.reward !== undefined) parts.push(`reward ${num(fields.reward, 3)}`);
   if (fields.accuracy !== undefined) {
-    parts.push(`acc ${Number.isFinite(fields.accuracy) ? (100 * fields.accuracy).toFixed(1) : fields.accuracy}%`);
+    parts.push(
+      `acc ${
+        Number.isFinite(fields.accuracy) ? (100 * fields.accuracy).toFixed(1) : fields.accuracy
+      }%`,
+    );
   }
   if (fields.length !== undefined) parts.push(`len ${num(fields.length, 1)}`);
   if (fields.kl !== undefined) parts.push(`kl ${num(fields.kl, 4)}`);

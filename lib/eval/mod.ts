@@ -1,0 +1,6 @@
+/**
+ * Evaluation of policies on MATH-format problem sets.
+ *
+ * @module
+ */
+export * from "./evaluate.ts";

@@ -1,0 +1,146 @@
+/**
+ * Pretraining of the embedded base model: next-token prediction on the imperfect-solution
+ * MiniMath corpus ({@linkcode corpusStream}), loss on the completion tokens (the worked solution
+ * and its EOS), AdamW with warm-up and cosine decay, gradient clipping.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { corpusStream, type CorpusExample, type CorpusMix, DEFAULT_MIX } from "./corpus.ts";
+import { tokenLogProbs } from "../model/logprobs.ts";
+import type { Qwen2Model } from "../model/qwen2.ts";
+import type { PromptCodec } from "../rl/policy.ts";
+import { AdamW, clipByGlobalNorm } from "../train/adamw.ts";
+import { lrSchedule } from "../train/lr_schedule.ts";
+import { paramGrads } from "../train/param_grads.ts";
+
+/** Pretraining hyper-parameters. */
+export interface PretrainConfig {
+  /** Seed of the corpus stream. */
+  seed: number;
+  /** Optimizer steps. */
+  steps: number;
+  /** Sequences per step. */
+  batch_size: number;
+  /** Peak learning rate. */
+  lr: number;
+  /** Linear warm-up steps. */
+  warmup_steps: number;
+  /** AdamW decoupled weight decay. */
+  weight_decay: number;
+  /** Gradient clipping by global norm. */
+  max_grad_norm: number;
+  /** The corpus mix (default {@linkcode DEFAULT_MIX}). */
+  mix?: CorpusMix;
+}
+
+/** Metrics of one pretraining step. */
+export interface PretrainStep {
+  step: number;
+  loss: number;
+  lr: number;
+  grad_norm: number;
+  tokens: number;
+  seconds: number;
+}
+
+/**
+ * Trains `model` in place for `config.steps` steps; `onStep` sees every step's metrics.
+ * Batches are drawn 4 at a time and sorted by length, so that each is padded little.
+ */
+export function pretrain(
+  model: Qwen2Model,
+  codec: PromptCodec,
+  config: PretrainConfig,
+  onStep?: (m: PretrainStep) => void,
+): PretrainStep[] {
+  const stream = corpusStream(config.seed, config.mix ?? DEFAULT_MIX);
+  const opt = new AdamW(model.params, { lr: config.lr, weight_decay: config.weight_decay });
+  const schedule = lrSchedule({
+    lr: config.lr,
+    lr_scheduler_type: "cosine",
+    warmup_steps: config.warmup_steps,
+    total_steps: config.steps,
+    min_lr_ratio: 0.1,
+  });
+  const maxLen = model.config.max_position_embeddings;
+  const history: PretrainStep[] = [];
+  let queue: { ids: number[]; start: number }[][] = [];
+  for (let step = 0; step < config.steps; step++) {
+    if (queue.length === 0) {
+      const pool: { ids: number[]; start: number }[] = [];
+      for (let i = 0; i < 4 * config.batch_size; i++) {
+        pool.push(encodeExample(stream.next().value as CorpusExample, codec, maxLen));
+      }
+      pool.sort((a, b) => b.ids.length - a.ids.length);
+      for (let i = 0; i < 4; i++) {
+        queue.push(pool.slice(i * config.batch_size, (i + 1) * config.batch_size));
+      }
+    }
+    const batch = queue.pop()!;
+    const t0 = performance.now();
+    const lr = schedule(step);
+    const { ids, attn, lossMask, tokens } = batchTensors(batch, codec.padId);
+    const { loss, grads } = paramGrads(() =>
+      tf.tidy(() => {
+        const logp = tokenLogProbs(model, ids, attn);
+        return tf.neg(tf.div(tf.sum(tf.mul(logp, lossMask)), tf.scalar(tokens))) as tf.Scalar;
+      }), model.params);
+    const clipped = clipByGlobalNorm(grads, config.max_grad_norm);
+    if (Number.isFinite(loss) && Number.isFinite(clipped.norm)) opt.step(clipped.grads, lr);
+    for (const g of grads.values()) g.dispose();
+    for (const g of clipped.grads.values()) if (!g.isDisposed) g.dispose();
+    tf.dispose([ids, attn, lossMask]);
+    const m: PretrainStep = {
+      step: step + 1,
+      loss,
+      lr,
+      grad_norm: clipped.norm,
+      tokens,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    history.push(m);
+    onStep?.(m);
+  }
+  opt.dispose?.();
+  return history;
+}
+
+/** Prompt + completion ids of an example (EOS unless the completion rambles), cut to `maxLen`. */
+export function encodeExample(
+  ex: CorpusExample,
+  codec: PromptCodec,
+  maxLen: number,
+): { ids: number[]; start: number } {
+  const prompt = codec.encodePrompt(ex.problem);
+  const completion = codec.encode(ex.completion);
+  if (ex.kind !== "ramble") completion.push(codec.eosId);
+  return { ids: [...prompt, ...completion].slice(0, maxLen), start: prompt.length };
+}
+
+/** Right-padded ids, attention mask and the loss mask over predicted completion tokens. */
+function batchTensors(batch: { ids: number[]; start: number }[], padId: number) {
+  const B = batch.length;
+  const T = Math.max(...batch.map((e) => e.ids.length));
+  const ids = new Int32Array(B * T).fill(padId);
+  const attn = new Float32Array(B * T);
+  const loss = new Float32Array(B * (T - 1));
+  let tokens = 0;
+  batch.forEach((e, b) => {
+    for (let t = 0; t < e.ids.length; t++) {
+      ids[b * T + t] = e.ids[t];
+      attn[b * T + t] = 1;
+      // logp[:, t] scores ids[:, t+1]: completion tokens are those at index ≥ start.
+      if (t + 1 >= e.start && t + 1 < e.ids.length) {
+        loss[b * (T - 1) + t] = 1;
+        tokens++;
+      }
+    }
+  });
+  return {
+    ids: tf.tensor2d(ids, [B, T], "int32"),
+    attn: tf.tensor2d(attn, [B, T]),
+    lossMask: tf.tensor2d(loss, [B, T - 1]),
+    tokens,
+  };
+}
