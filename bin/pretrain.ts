@@ -54,6 +54,7 @@ try {
     mix: DEFAULT_MIX,
   };
   const model = Qwen2Model.init(modelConfig, config.seed);
+  Deno.mkdirSync(values.out!, { recursive: true });
   const bar = new ProgressLine({ total: config.steps, label: "pretrain" });
   const t0 = performance.now();
   const log: string[] = [];
@@ -62,6 +63,10 @@ try {
     tokens += m.tokens;
     log.push(JSON.stringify(m));
     bar.update(m.step, { loss: m.loss, step_time: m.seconds });
+    if (m.step % 100 === 0 && m.step < config.steps) {
+      saveCheckpoint(values.out!, model, tokenizer); // a usable checkpoint while training goes on
+      writeTextAtomicSync(join(values.out!, "pretrain_log.jsonl"), log.join("\n") + "\n");
+    }
   });
   bar.finish();
   const seconds = (performance.now() - t0) / 1000;

@@ -29,7 +29,9 @@ export function assertThrows(
   } catch (e) {
     if (cls && !(e instanceof cls)) throw new Error(`expected ${cls.name}, got ${e}`);
     if (includes && !(e as Error).message.includes(includes)) {
-      throw new Error(`expected message to include ${JSON.stringify(includes)}, got ${(e as Error).message}`);
+      throw new Error(
+        `expected message to include ${JSON.stringify(includes)}, got ${(e as Error).message}`,
+      );
     }
     return e as Error;
   }
@@ -47,7 +49,9 @@ export async function assertRejects(
   } catch (e) {
     if (cls && !(e instanceof cls)) throw new Error(`expected ${cls.name}, got ${e}`);
     if (includes && !(e as Error).message.includes(includes)) {
-      throw new Error(`expected message to include ${JSON.stringify(includes)}, got ${(e as Error).message}`);
+      throw new Error(
+        `expected message to include ${JSON.stringify(includes)}, got ${(e as Error).message}`,
+      );
     }
     return e as Error;
   }

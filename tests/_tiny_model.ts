@@ -9,9 +9,13 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { registerAllGradients } from "../lib/backend/gradients.ts";
+import { initBackend } from "../lib/backend/mod.ts";
 import { type Qwen2Config, Qwen2Model, Rng } from "../lib/model/mod.ts";
 
-await tf.setBackend("cpu");
+// The model tests run on the cpu backend; MODEL_TEST_BACKEND=wasm|native runs them on another.
+const requested = Deno.env.get("MODEL_TEST_BACKEND");
+if (requested) await initBackend({ backend: requested, quiet: true });
+else await tf.setBackend("cpu");
 registerAllGradients(); // tfjs-core's Node entry point ships without gradients
 
 /** hidden 16, 2 layers, 4 heads, 2 KV heads (head size 4), vocab 13. */
@@ -37,7 +41,7 @@ export function bigModel(config: Qwen2Config, seed: number, std = 0.5): Qwen2Mod
       { length: v.size },
       () => name.endsWith("norm.weight") ? 1 + 0.1 * rng.normal() : std * rng.normal(),
     );
-    v.assign(tf.tensor(data, v.shape));
+    tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
   }
   return model;
 }

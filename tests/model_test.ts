@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import {
+  KVCache,
   loadConfig,
   parameterShapes,
   parseConfig,
@@ -58,6 +59,36 @@ Deno.test("left and right padding give each row the logits it has alone", () => 
     assert(maxAbsDiff(left[1][pad + t], lb[t]) < 1e-4, `left-padded row, t=${t}`);
     assert(maxAbsDiff(right[1][t], lb[t]) < 1e-4, `right-padded row, t=${t}`);
   }
+  model.dispose();
+});
+
+Deno.test("feeding a padded batch through the KV cache in chunks equals one full forward", () => {
+  const model = bigModel(TINY, 4);
+  const rows = [[0, 0, 1, 6, 2, 9, 4, 11], [1, 3, 5, 7, 9, 11, 2, 4]];
+  const masks = [[0, 0, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1]];
+  const full = tf.tidy(() =>
+    model.forward(tf.tensor2d(rows, undefined, "int32"), { attentionMask: tf.tensor2d(masks) })
+      .arraySync()
+  );
+  const cache = new KVCache();
+  const got: number[][][] = [[], []]; // [B][T][V]
+  for (const [a, b] of [[0, 3], [3, 4], [4, 8]]) {
+    const part = tf.tidy(() =>
+      model.forward(tf.tensor2d(rows.map((r) => r.slice(a, b)), undefined, "int32"), {
+        attentionMask: tf.tensor2d(masks.map((m) => m.slice(a, b))),
+        cache,
+      }).arraySync()
+    );
+    part.forEach((row, i) => got[i].push(...row));
+  }
+  assertEquals(cache.length, 8);
+  assertEquals(cache.nextPos, [6, 8]);
+  for (let b = 0; b < 2; b++) {
+    for (let t = 0; t < 8; t++) {
+      if (masks[b][t]) assert(maxAbsDiff(got[b][t], full[b][t]) < 1e-4, `row ${b} t ${t}`);
+    }
+  }
+  cache.dispose();
   model.dispose();
 });
 
@@ -233,4 +264,14 @@ Deno.test("config: default config is valid; bad keys fail with one line naming f
     throwsOneLine(() => parseConfig(obj, "x.json"), msg);
   }
   throwsOneLine(() => loadConfig("/nonexistent/config.json"), "/nonexistent/config.json: ");
+});
+
+Deno.test("dispose frees every tensor the model created", () => {
+  const before = tf.memory().numTensors;
+  const model = Qwen2Model.init(TINY, 0);
+  tf.tidy(() => {
+    model.forward(tf.tensor2d([[1, 2, 3]], undefined, "int32"));
+  });
+  model.dispose();
+  assertEquals(tf.memory().numTensors, before);
 });

@@ -75,6 +75,25 @@ Deno.test("seeded sampling replays exactly, whatever else is in the batch", () =
   model.dispose();
 });
 
+Deno.test("dropping finished rows (compact) does not change any completion", () => {
+  const model = bigModel(TINY, 27, 0.3);
+  const prompts = [...PROMPTS, [1, 9, 9], [1, 4, 7, 10], [1, 2, 3], [1, 11]];
+  const opts = (compact: boolean): GenerateOptions => ({
+    maxNewTokens: 24,
+    temperature: 1,
+    eosId: 5,
+    padId: PAD,
+    seeds: prompts.map((_, i) => 100 + i),
+    compact,
+  });
+  const a = generate(model, prompts, opts(true)), b = generate(model, prompts, opts(false));
+  assertEquals(a, b);
+  // Rows finished at different times (so the cache was compacted at least once).
+  const lengths = new Set(a.tokens.filter((_, i) => a.finished[i]).map((t) => t.length));
+  assert(a.finished.filter(Boolean).length >= 5 && lengths.size >= 3, JSON.stringify(a));
+  model.dispose();
+});
+
 Deno.test("rows stop at EOS (excluded from tokens) and others keep going", () => {
   const model = bigModel(TINY, 24);
   const free = generate(model, PROMPTS, greedy([0, 0, 0, 0]));

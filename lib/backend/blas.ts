@@ -84,8 +84,8 @@ export function loadBlas(): BlasLoad {
   }
   cached = {
     ok: false,
-    reason: `no CBLAS library with cblas_sgemm found; tried ${tried.join(", ")}. ` +
-      `Install OpenBLAS (Debian: apt-get install libopenblas0-pthread) or set SSR1_BLAS=/path/lib.so`,
+    reason: `no CBLAS library with cblas_sgemm found; tried ${tried.join(", ")}. Install ` +
+      `OpenBLAS (Debian: apt-get install libopenblas0-pthread) or set SSR1_BLAS=/path/lib.so`,
   };
   return cached;
 }

@@ -1,5 +1,5 @@
 /**
- * Chooses the tfjs backend once per process, from the ladder tensorflow → native → wasm → cpu.
+ * Chooses the tfjs backend once per process from the ladder tensorflow → native → wasm → cpu.
  *
  * @module
  */

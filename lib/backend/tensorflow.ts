@@ -37,7 +37,7 @@ export async function initTensorflow(): Promise<Attempt> {
   return {
     ok: false,
     reason: `${problems.join("; ")}. These optional packages need a native addon: add one to ` +
-      `deno.json imports and install it with its scripts allowed (e.g. ` +
-      `\`deno install --allow-scripts=npm:@tensorflow/tfjs-node\`), or pick --backend native|wasm|cpu`,
+      `deno.json imports and install it with its scripts allowed (e.g. \`deno install ` +
+      `--allow-scripts=npm:@tensorflow/tfjs-node\`), or pick --backend native|wasm|cpu`,
   };
 }

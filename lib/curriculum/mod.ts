@@ -29,6 +29,7 @@ export {
   type Schedule,
   shuffledSchedule,
   stagedSchedule,
+  type WeightedSchedule,
 } from "./schedule.ts";
 export { createSampler, type Sampler, type SamplerOptions } from "./sampler.ts";
 export { createMiniMathSampler, type MiniMathSamplerOptions } from "./minimath_sampler.ts";

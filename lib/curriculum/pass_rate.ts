@@ -22,7 +22,7 @@ export interface PassRateCut {
 /**
  * Measures pass rates and splits problems into bins: the top `easy` fraction by pass rate is
  * easy, the bottom `hard` fraction hard, the rest medium. Problems with equal pass rates always
- * share a bin (a tie group goes where its first member falls), so bins may be uneven. Throws
+ * share a bin (a tie group goes to the bin of its middle position), so bins may be uneven. Throws
  * `RangeError` when `measure` returns the wrong count or a value outside [0, 1].
  */
 export async function binByPassRate<T>(
@@ -58,12 +58,14 @@ export function cutByPassRate<T>(
   const nHard = Math.round(hardFrac * n);
   const order = problems.map((_, i) => i).sort((a, b) => passRates[b] - passRates[a] || a - b);
   const bins: Bins<T> = { easy: [], medium: [], hard: [] };
-  let groupStart = 0;
-  for (let pos = 0; pos < n; pos++) {
-    const i = order[pos];
-    if (pos > 0 && passRates[i] !== passRates[order[pos - 1]]) groupStart = pos;
-    const bin = groupStart < nEasy ? "easy" : groupStart < n - nHard ? "medium" : "hard";
-    bins[bin].push(problems[i]);
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && passRates[order[end]] === passRates[order[start]]) end++;
+    // A tie group goes to the bin of its middle position.
+    const mid = (start + end - 1) / 2;
+    const bin = mid < nEasy ? "easy" : mid < n - nHard ? "medium" : "hard";
+    for (let pos = start; pos < end; pos++) bins[bin].push(problems[order[pos]]);
+    start = end;
   }
   return bins;
 }

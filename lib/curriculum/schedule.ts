@@ -19,6 +19,11 @@ export interface Schedule {
   weightsAt(step: number): BinWeights | null;
 }
 
+/** A schedule that always gives weights (every curriculum schedule; not `shuffledSchedule`). */
+export interface WeightedSchedule extends Schedule {
+  weightsAt(step: number): BinWeights;
+}
+
 /**
  * Staged curriculum easy → medium → hard: steps `[0, b1)` easy, `[b1, b2)` medium, `≥ b2` hard.
  * With `review > 0`, that fraction of each later-stage batch is drawn evenly from earlier bins.
@@ -31,7 +36,7 @@ export interface Schedule {
 export function stagedSchedule(
   boundaries: readonly [number, number],
   options: { review?: number } = {},
-): Schedule {
+): WeightedSchedule {
   const [b1, b2] = boundaries;
   const review = options.review ?? 0;
   if (!(b1 >= 0 && b2 >= b1)) throw new RangeError("staged: need 0 ≤ b1 ≤ b2");
@@ -58,7 +63,7 @@ export const MIX_END: BinWeights = { easy: 0.1, medium: 0.3, hard: 0.6 };
 export function mixSchedule(
   totalSteps: number,
   options: { start?: BinWeights; end?: BinWeights } = {},
-): Schedule {
+): WeightedSchedule {
   if (!(totalSteps > 0)) throw new RangeError("mix: totalSteps must be > 0");
   const start = options.start ?? MIX_START;
   const end = options.end ?? MIX_END;
@@ -67,7 +72,8 @@ export function mixSchedule(
     name: `mix(${totalSteps})`,
     weightsAt(step: number): BinWeights {
       checkStep(step);
-      const f = Math.min(1, step / totalSteps);
+      if (step >= totalSteps) return { ...end };
+      const f = step / totalSteps;
       const w = {} as BinWeights;
       for (const d of DIFFICULTIES) w[d] = start[d] + f * (end[d] - start[d]);
       return w;
@@ -76,7 +82,7 @@ export function mixSchedule(
 }
 
 /** Fixed weights at every step. */
-export function constantSchedule(weights: BinWeights): Schedule {
+export function constantSchedule(weights: BinWeights): WeightedSchedule {
   checkWeights(weights);
   return {
     name: `constant(${DIFFICULTIES.map((d) => weights[d]).join(",")})`,

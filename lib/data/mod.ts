@@ -4,8 +4,23 @@
  *
  * @module
  */
-export { checkProblem, describe, type FieldIssue, isLevel, type Level, LEVELS, type Problem } from "./problem.ts";
-export { JsonlError, type JsonlRecord, parseJsonl, readJsonl, readLines, toJsonl } from "./jsonl.ts";
+export {
+  checkProblem,
+  describe,
+  type FieldIssue,
+  isLevel,
+  type Level,
+  LEVELS,
+  type Problem,
+} from "./problem.ts";
+export {
+  JsonlError,
+  type JsonlRecord,
+  parseJsonl,
+  readJsonl,
+  readLines,
+  toJsonl,
+} from "./jsonl.ts";
 export { loadProblems, parseProblems, streamProblems } from "./load_problems.ts";
 export { createRng, deriveSeed, hashString, mulberry32, type Rng } from "./rng.ts";
 export {

@@ -55,18 +55,30 @@ function scored(
   const [B, T] = ids.shape;
   if (T < 2) throw new Error(`tokenLogProbs: need at least 2 tokens per row, got ${T}`);
   const V = model.config.vocab_size;
-  const N = B * (T - 1);
-  const all = model.forward(ids, { attentionMask });
-  let logits = tf.reshape(tf.slice(all, [0, 0, 0], [B, T - 1, V]), [N, V]) as tf.Tensor2D;
+  const N = B * T;
+  let logits = tf.reshape(model.forward(ids, { attentionMask }), [N, V]) as tf.Tensor2D;
   const temp = opts.temperature ?? 1;
   if (temp !== 1) logits = tf.div(logits, temp);
-  const targets = tf.reshape(tf.slice(ids, [0, 1], [B, T - 1]), [N]);
-  const onehot = tf.oneHot(tf.cast(targets, "int32"), V);
+  // Targets as a one-hot built in JS (row b·T+t selects ids[b, t+1]; the last position of each
+  // row selects nothing), so no [B, T-1, V] slice of the logits is needed.
+  const idv = ids.dataSync();
+  const onehot = new Float32Array(N * V);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t + 1 < T; t++) {
+      const id = idv[b * T + t + 1];
+      if (!(id >= 0 && id < V)) throw new Error(`tokenLogProbs: id ${id} outside [0, ${V})`);
+      onehot[(b * T + t) * V + id] = 1;
+    }
+  }
   const lse = tf.logSumExp(logits, -1); // [N]
-  const logProbs = tf.reshape(tf.sub(tf.sum(tf.mul(logits, onehot), -1), lse), [B, T - 1]);
+  const full = tf.reshape(tf.sub(tf.sum(tf.mul(logits, tf.tensor2d(onehot, [N, V])), -1), lse), [
+    B,
+    T,
+  ]);
+  const logProbs = tf.slice(full, [0, 0], [B, T - 1]);
   if (!withEntropy) return { logProbs: logProbs as tf.Tensor2D };
   // H = lse − Σ softmax(z)·z
-  const p = tf.softmax(logits);
-  const entropy = tf.reshape(tf.sub(lse, tf.sum(tf.mul(p, logits), -1)), [B, T - 1]);
+  const h = tf.reshape(tf.sub(lse, tf.sum(tf.mul(tf.softmax(logits), logits), -1)), [B, T]);
+  const entropy = tf.slice(h, [0, 0], [B, T - 1]);
   return { logProbs: logProbs as tf.Tensor2D, entropy: entropy as tf.Tensor2D };
 }

@@ -39,24 +39,34 @@ export interface ForwardOptions {
   lastOnly?: boolean;
 }
 
-/** Weights in the layout the forward pass consumes (see module doc). */
+/**
+ * Weights in the layout the forward pass consumes (see module doc). Matmul
+ * weights are `[in, out]` (no transposed operand at compute time: the stock
+ * wasm matmul is ~10× slower with one).
+ */
 export interface PreparedWeights {
   /** `[V, H]` token embeddings. */
   embed: tf.Tensor2D;
   /** Per layer. */
   layers: {
-    /** `[(nh + 2·nkv)·hd, H]`: q (scaled by 1/√hd), k, v rows; input_layernorm folded in. */
-    qkv: tf.Tensor2D;
-    /** `[(nh + 2·nkv)·hd]` matching biases (q scaled). */
-    qkvBias: tf.Tensor1D;
-    /** `[H, nh·hd]` o_proj. */
+    /** `[H, (nh + nkv)·hd]`: q (scaled by 1/√hd) then k columns; input_layernorm folded in. */
+    qk: tf.Tensor2D;
+    /** `[(nh + nkv)·hd]` matching biases (q scaled). */
+    qkBias: tf.Tensor1D;
+    /** `[H, nkv·hd]` v_proj, input_layernorm folded in. */
+    v: tf.Tensor2D;
+    /** `[nkv·hd]` v_proj bias. */
+    vBias: tf.Tensor1D;
+    /** `[nh·hd, H]` o_proj. */
     o: tf.Tensor2D;
-    /** `[2·I, H]` gate then up rows; post_attention_layernorm folded in. */
-    gateUp: tf.Tensor2D;
-    /** `[H, I]` down_proj. */
+    /** `[H, I]` gate_proj, post_attention_layernorm folded in. */
+    gate: tf.Tensor2D;
+    /** `[H, I]` up_proj, post_attention_layernorm folded in. */
+    up: tf.Tensor2D;
+    /** `[I, H]` down_proj. */
     down: tf.Tensor2D;
   }[];
-  /** `[V, H]` output projection with the final norm folded in. */
+  /** `[H, V]` output projection with the final norm folded in. */
   lm: tf.Tensor2D;
 }
 
@@ -105,7 +115,7 @@ export class Qwen2Model {
       else if (!name.endsWith(".bias")) {
         for (let i = 0; i < n; i++) data[i] = 0.02 * rng.normal();
       }
-      params.set(name, tf.variable(tf.tensor(data, shape, "float32"), true));
+      params.set(name, newVariable(data, shape));
     }
     return new Qwen2Model(config, params);
   }
@@ -121,7 +131,7 @@ export class Qwen2Model {
     const params = new Map<string, tf.Variable>();
     try {
       for (const [name, t] of tensors) {
-        params.set(name, tf.variable(tf.tensor(t.data, t.shape, "float32"), true));
+        params.set(name, newVariable(t.data, t.shape));
       }
       return new Qwen2Model(config, params);
     } catch (err) {
@@ -164,37 +174,31 @@ export class Qwen2Model {
   #prepare(): PreparedWeights {
     const c = this.config, p = (n: string) => this.params.get(n)!;
     const scale = 1 / Math.sqrt(this.#hd);
+    // HF Linear [out, in] → [in, out], with the preceding RMSNorm gain folded into the rows.
+    const t = (w: tf.Tensor, gain?: tf.Tensor) =>
+      tf.transpose(gain ? tf.mul(w, gain) : w) as tf.Tensor2D;
     const layers = [];
     for (let i = 0; i < c.num_hidden_layers; i++) {
-      const pre = `model.layers.${i}.`;
+      const pre = `model.layers.${i}.`, a = pre + "self_attn.", m = pre + "mlp.";
       const ln1 = p(pre + "input_layernorm.weight");
       const ln2 = p(pre + "post_attention_layernorm.weight");
-      const a = pre + "self_attn.", m = pre + "mlp.";
       layers.push({
-        qkv: tf.mul(
-          tf.concat([
-            tf.mul(p(a + "q_proj.weight"), scale),
-            p(a + "k_proj.weight"),
-            p(a + "v_proj.weight"),
-          ], 0),
-          ln1,
-        ) as tf.Tensor2D,
-        qkvBias: tf.concat([
+        qk: t(tf.concat([tf.mul(p(a + "q_proj.weight"), scale), p(a + "k_proj.weight")], 0), ln1),
+        qkBias: tf.concat([
           tf.mul(p(a + "q_proj.bias"), scale),
           p(a + "k_proj.bias"),
-          p(a + "v_proj.bias"),
         ]) as tf.Tensor1D,
-        o: p(a + "o_proj.weight") as tf.Tensor2D,
-        gateUp: tf.mul(
-          tf.concat([p(m + "gate_proj.weight"), p(m + "up_proj.weight")], 0),
-          ln2,
-        ) as tf.Tensor2D,
-        down: p(m + "down_proj.weight") as tf.Tensor2D,
+        v: t(p(a + "v_proj.weight"), ln1),
+        vBias: p(a + "v_proj.bias") as tf.Tensor1D,
+        o: t(p(a + "o_proj.weight")),
+        gate: t(p(m + "gate_proj.weight"), ln2),
+        up: t(p(m + "up_proj.weight"), ln2),
+        down: t(p(m + "down_proj.weight")),
       });
     }
     const embed = p("model.embed_tokens.weight") as tf.Tensor2D;
     const out = c.tie_word_embeddings ? embed : p("lm_head.weight");
-    return { embed, layers, lm: tf.mul(out, p("model.norm.weight")) as tf.Tensor2D };
+    return { embed, layers, lm: t(out, p("model.norm.weight")) };
   }
 
   /** {@linkcode Qwen2Model.forward} with weights from {@linkcode Qwen2Model.prepareWeights}. */
@@ -214,35 +218,22 @@ export class Qwen2Model {
       const cosT = tf.tensor2d(cos, [N * (nh + nkv), hd]);
       const sinT = tf.tensor2d(sin, [N * (nh + nkv), hd]);
       const rot = this.#rotation();
-      let x = tf.gather(w.embed, tf.reshape(ids, [N])) as tf.Tensor2D; // [N, H]
+      let x = embed(w.embed, ids); // [N, H]
       for (let i = 0; i < c.num_hidden_layers; i++) {
         const lw = w.layers[i];
         // --- attention ---
-        const qkv = tf.fused.matMul({
-          a: rmsNorm(x, c.rms_norm_eps),
-          b: lw.qkv,
-          transposeB: true,
-          bias: lw.qkvBias,
-        });
-        const [qkRaw, vRaw] = tf.split(qkv, [(nh + nkv) * hd, nkv * hd], 1);
-        const qkFlat = tf.reshape(qkRaw, [N * (nh + nkv), hd]);
-        const qk = tf.add(tf.mul(qkFlat, cosT), tf.mul(tf.matMul(qkFlat, rot), sinT));
-        const [q, k] = tf.split(tf.reshape(qk, [B, T, nh + nkv, hd]), [nh, nkv], 2);
-        // Heads h = kv·g + j (HF repeat_kv): q as [B·nkv, g·T, hd] shares each K/V head.
-        let qh: tf.Tensor, kh: tf.Tensor4D, vh: tf.Tensor4D;
-        if (T === 1) { // [B, 1, heads, hd] is already [B, heads, 1, hd] in memory
-          qh = tf.reshape(q, [B * nkv, g, hd]);
-          kh = tf.reshape(k, [B, nkv, 1, hd]);
-          vh = tf.reshape(vRaw, [B, nkv, 1, hd]);
-        } else {
-          qh = tf.reshape(tf.transpose(tf.reshape(q, [B, T, nkv, g, hd]), [0, 2, 3, 1, 4]), [
-            B * nkv,
-            g * T,
-            hd,
-          ]);
-          kh = tf.transpose(k, [0, 2, 1, 3]) as tf.Tensor4D;
-          vh = tf.transpose(tf.reshape(vRaw, [B, T, nkv, hd]), [0, 2, 1, 3]);
-        }
+        const h = rmsNorm(x, c.rms_norm_eps);
+        // q and k together: one matmul, RoPE on every head row at once.
+        const qkFlat = tf.reshape(tf.add(tf.matMul(h, lw.qk), lw.qkBias), [N * (nh + nkv), hd]);
+        const qkRot = tf.add(tf.mul(qkFlat, cosT), tf.mul(tf.matMul(qkFlat, rot), sinT));
+        const v = tf.add(tf.matMul(h, lw.v), lw.vBias);
+        // → [B, heads, T, hd] (a no-op reorder when T = 1).
+        const heads = (z: tf.Tensor, n: number) =>
+          T === 1
+            ? tf.reshape(z, [B, n, 1, hd])
+            : tf.transpose(tf.reshape(z, [B, T, n, hd]), [0, 2, 1, 3]);
+        const [q, k] = tf.split(heads(qkRot, nh + nkv), [nh, nkv], 1);
+        let kh = k as tf.Tensor4D, vh = heads(v, nkv) as tf.Tensor4D;
         if (cache) {
           if (S0 > 0) {
             kh = tf.concat([cache.keys[i], kh], 2);
@@ -250,28 +241,35 @@ export class Qwen2Model {
           }
           cache.setLayer(i, kh, vh);
         }
-        const scores = tf.reshape(
-          tf.matMul(qh, tf.reshape(kh, [B * nkv, S, hd]), false, true),
-          [B, nh, T, S],
+        // GQA without repeating K/V: heads h = kv·g + j (HF repeat_kv), so q viewed as
+        // [B·nkv, g·T, hd] shares each K/V head between its g query heads.
+        const scores = tf.matMul(
+          tf.reshape(q, [B * nkv, g * T, hd]),
+          tf.reshape(kh, [B * nkv, S, hd]),
+          false,
+          true,
         );
-        const probs = tf.softmax(tf.add(scores, biasT));
+        const probs = tf.softmax(tf.add(tf.reshape(scores, [B, nh, T, S]), biasT));
         let att = tf.matMul(
           tf.reshape(probs, [B * nkv, g * T, S]),
           tf.reshape(vh, [B * nkv, S, hd]),
         );
-        if (T > 1) att = tf.transpose(tf.reshape(att, [B, nkv, g, T, hd]), [0, 3, 1, 2, 4]);
-        x = tf.add(x, tf.matMul(tf.reshape(att, [N, nh * hd]), lw.o, false, true));
-        // --- MLP ---
-        const gu = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.gateUp, false, true);
-        const [gate, up] = tf.split(gu, 2, 1);
-        x = tf.add(x, tf.matMul(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), lw.down, false, true));
+        if (T > 1) att = tf.transpose(tf.reshape(att, [B, nh, T, hd]), [0, 2, 1, 3]);
+        x = tf.add(x, tf.matMul(tf.reshape(att, [N, nh * hd]), lw.o));
+        // --- MLP (SwiGLU) ---
+        const h2 = rmsNorm(x, c.rms_norm_eps);
+        const gate = tf.matMul(h2, lw.gate);
+        x = tf.add(
+          x,
+          tf.matMul(tf.mul(tf.mul(gate, tf.sigmoid(gate)), tf.matMul(h2, lw.up)), lw.down),
+        );
       }
       let rows = T;
       if (opts.lastOnly && T > 1) {
         x = tf.reshape(tf.slice(tf.reshape(x, [B, T, -1]), [0, T - 1, 0], [B, 1, -1]), [B, -1]);
         rows = 1;
       }
-      const logits = tf.matMul(rmsNorm(x, c.rms_norm_eps), w.lm, false, true);
+      const logits = tf.matMul(rmsNorm(x, c.rms_norm_eps), w.lm);
       return tf.reshape(logits, [B, rows, c.vocab_size]) as tf.Tensor3D;
     });
   }
@@ -404,12 +402,44 @@ export function parameterShapes(config: Qwen2Config): Map<string, number[]> {
   return m;
 }
 
+/** A trainable variable holding a copy of `data` (no stray tensor left registered). */
+function newVariable(data: Float32Array, shape: number[]): tf.Variable {
+  const t = tf.tensor(data, shape, "float32");
+  const v = tf.variable(t, true);
+  t.dispose(); // the variable keeps the data alive (shared, ref-counted)
+  return v;
+}
+
 /** Dispose the tensors {@linkcode Qwen2Model.prepareWeights} created (not the variables). */
 export function disposePrepared(w: PreparedWeights, model: Qwen2Model): void {
   const vars = new Set<tf.Tensor>(model.params.values());
   const all: tf.Tensor[] = [w.embed, w.lm];
-  for (const l of w.layers) all.push(l.qkv, l.qkvBias, l.o, l.gateUp, l.down);
+  for (const l of w.layers) all.push(l.qk, l.qkBias, l.v, l.vBias, l.o, l.gate, l.up, l.down);
   for (const t of all) if (!vars.has(t)) t.dispose();
+}
+
+/** Largest vocabulary embedded by a one-hot matmul instead of a gather. */
+const ONE_HOT_MAX_VOCAB = 1024;
+
+/**
+ * Token embeddings `[N, H]`. For small vocabularies a one-hot `[N, V]` matmul (exact: one 1,
+ * zeros elsewhere): a matmul and its gradient are fast everywhere, unlike gather (≈40 ns per
+ * element on wasm) and its scatter-add gradient.
+ */
+function embed(table: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor2D {
+  const [V] = table.shape;
+  const N = ids.size;
+  if (V > ONE_HOT_MAX_VOCAB) return tf.gather(table, tf.reshape(ids, [N])) as tf.Tensor2D;
+  const idv = ids.dataSync();
+  const onehot = new Float32Array(N * V);
+  for (let n = 0; n < N; n++) {
+    const id = idv[n];
+    if (!(id >= 0 && id < V)) {
+      throw new Error(`Qwen2Model.forward: token id ${id} outside [0, ${V})`);
+    }
+    onehot[n * V + id] = 1;
+  }
+  return tf.matMul(tf.tensor2d(onehot, [N, V]), table);
 }
 
 /** `x / sqrt(mean(x²) + eps)` over the last axis (the gain is folded into the next matmul). */

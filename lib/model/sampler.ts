@@ -5,8 +5,9 @@
  * counted from each row's first real token), then one `[B, 1]` forward per
  * step that appends to the cache. Each row draws from its own seeded RNG, so
  * a (prompt, seed) pair yields the same completion whatever else is in the
- * batch (up to float rounding). Finished rows are dropped from the batch
- * (`compact`, default on) so the remaining ones step faster.
+ * batch (up to float rounding). Finished rows keep stepping (masked) until at
+ * most half the batch is still running, then are dropped from the batch and
+ * cache (`compact`, default on).
  *
  * @module
  */
@@ -32,7 +33,7 @@ export interface GenerateOptions {
   seeds: number[];
   /** Padding id (left padding of the prompts). */
   padId: number;
-  /** Drop finished rows from the batch as they finish (default `true`; same results). */
+  /** Drop finished rows once half the batch has finished (default `true`; same results). */
   compact?: boolean;
 }
 
@@ -134,15 +135,14 @@ export function generate(
       });
       if (!anyActive) break;
       let nextIds = next, nextMask: Int32Array | null = null;
-      if (compact) {
-        const keep = active.flatMap((a, r) => (a ? [r] : []));
-        if (keep.length < rows.length) {
-          cache.select(keep);
-          rows = keep.map((r) => rows[r]);
-          nextIds = Int32Array.from(keep, (r) => next[r]);
-          active = keep.map(() => true);
-        }
-      } else if (active.some((a) => !a)) nextMask = stepMask;
+      const keep = active.flatMap((a, r) => (a ? [r] : []));
+      // Compact once at most half the rows are still running: at most log2(B) cache copies.
+      if (compact && keep.length <= rows.length / 2) {
+        cache.select(keep);
+        rows = keep.map((r) => rows[r]);
+        nextIds = Int32Array.from(keep, (r) => next[r]);
+        active = keep.map(() => true);
+      } else if (keep.length < rows.length) nextMask = stepMask;
       logits = tf.tidy(() =>
         model.forwardPrepared(weights, tf.tensor2d(nextIds, [rows.length, 1], "int32"), {
           attentionMask: nextMask ? tf.tensor2d(nextMask, [rows.length, 1], "int32") : undefined,

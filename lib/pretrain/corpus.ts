@@ -15,9 +15,9 @@
  *
  * @module
  */
-import { deriveSeed, type Rng, createRng } from "../data/rng.ts";
+import { createRng, deriveSeed, type Rng } from "../data/rng.ts";
 import { isHeldOut } from "../data/minimath_split.ts";
-import { generateProblem, type GeneratedProblem, MINIMATH_SUBJECTS } from "../data/minimath.ts";
+import { type GeneratedProblem, generateProblem, MINIMATH_SUBJECTS } from "../data/minimath.ts";
 import { LEVELS, type Problem } from "../data/problem.ts";
 
 /** Kinds of worked solutions in the corpus. */
@@ -27,7 +27,12 @@ export type SolutionKind = "clean" | "wrong_final" | "no_answer" | "ramble";
 export type CorpusMix = Record<SolutionKind, number>;
 
 /** The mix the embedded base model was pretrained on (see README, "The base model"). */
-export const DEFAULT_MIX: CorpusMix = { clean: 0.25, wrong_final: 0.15, no_answer: 0.2, ramble: 0.4 };
+export const DEFAULT_MIX: CorpusMix = {
+  clean: 0.25,
+  wrong_final: 0.15,
+  no_answer: 0.2,
+  ramble: 0.4,
+};
 
 /** One corpus example: a problem and the completion the model is trained to produce. */
 export interface CorpusExample {
@@ -74,7 +79,10 @@ export function writeSolution(
  * An endless seeded stream of corpus examples over all levels and subjects, skipping every
  * held-out MiniMath-500 problem.
  */
-export function* corpusStream(seed: number, mix: CorpusMix = DEFAULT_MIX): Generator<CorpusExample> {
+export function* corpusStream(
+  seed: number,
+  mix: CorpusMix = DEFAULT_MIX,
+): Generator<CorpusExample> {
   const rng = createRng(deriveSeed(seed, "pretrain-corpus"));
   const kinds = Object.keys(mix) as SolutionKind[];
   const total = kinds.reduce((s, k) => s + mix[k], 0);

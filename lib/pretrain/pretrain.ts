@@ -6,13 +6,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { corpusStream, type CorpusExample, type CorpusMix, DEFAULT_MIX } from "./corpus.ts";
+import { type CorpusExample, type CorpusMix, corpusStream, DEFAULT_MIX } from "./corpus.ts";
 import { tokenLogProbs } from "../model/logprobs.ts";
 import type { Qwen2Model } from "../model/qwen2.ts";
 import type { PromptCodec } from "../rl/policy.ts";
 import { AdamW, clipByGlobalNorm } from "../train/adamw.ts";
 import { lrSchedule } from "../train/lr_schedule.ts";
-import { paramGrads } from "../train/param_grads.ts";
+import { accumulatedGrads, chunkByTokens } from "../train/param_grads.ts";
 
 /** Pretraining hyper-parameters. */
 export interface PretrainConfig {
@@ -32,6 +32,8 @@ export interface PretrainConfig {
   max_grad_norm: number;
   /** The corpus mix (default {@linkcode DEFAULT_MIX}). */
   mix?: CorpusMix;
+  /** Most padded tokens per micro-batch (gradient accumulation bounds memory); default 4096. */
+  micro_batch_tokens?: number;
 }
 
 /** Metrics of one pretraining step. */
@@ -80,17 +82,18 @@ export function pretrain(
     const batch = queue.pop()!;
     const t0 = performance.now();
     const lr = schedule(step);
-    const { ids, attn, lossMask, tokens } = batchTensors(batch, codec.padId);
-    const { loss, grads } = paramGrads(() =>
+    const tokens = batch.reduce((s, e) => s + e.ids.length - e.start, 0);
+    const chunks = chunkByTokens(batch, (e) => e.ids.length, config.micro_batch_tokens ?? 4096);
+    const { loss, grads } = accumulatedGrads(chunks, (chunk) =>
       tf.tidy(() => {
+        const { ids, attn, lossMask } = batchTensors(chunk, codec.padId);
         const logp = tokenLogProbs(model, ids, attn);
         return tf.neg(tf.div(tf.sum(tf.mul(logp, lossMask)), tf.scalar(tokens))) as tf.Scalar;
       }), model.params);
     const clipped = clipByGlobalNorm(grads, config.max_grad_norm);
     if (Number.isFinite(loss) && Number.isFinite(clipped.norm)) opt.step(clipped.grads, lr);
     for (const g of grads.values()) g.dispose();
-    for (const g of clipped.grads.values()) if (!g.isDisposed) g.dispose();
-    tf.dispose([ids, attn, lossMask]);
+    for (const g of clipped.grads.values()) g.dispose();
     const m: PretrainStep = {
       step: step + 1,
       loss,
@@ -125,7 +128,6 @@ function batchTensors(batch: { ids: number[]; start: number }[], padId: number) 
   const ids = new Int32Array(B * T).fill(padId);
   const attn = new Float32Array(B * T);
   const loss = new Float32Array(B * (T - 1));
-  let tokens = 0;
   batch.forEach((e, b) => {
     for (let t = 0; t < e.ids.length; t++) {
       ids[b * T + t] = e.ids[t];
@@ -133,7 +135,6 @@ function batchTensors(batch: { ids: number[]; start: number }[], padId: number) 
       // logp[:, t] scores ids[:, t+1]: completion tokens are those at index ≥ start.
       if (t + 1 >= e.start && t + 1 < e.ids.length) {
         loss[b * (T - 1) + t] = 1;
-        tokens++;
       }
     }
   });
@@ -141,6 +142,5 @@ function batchTensors(batch: { ids: number[]; start: number }[], padId: number) 
     ids: tf.tensor2d(ids, [B, T], "int32"),
     attn: tf.tensor2d(attn, [B, T]),
     lossMask: tf.tensor2d(loss, [B, T - 1]),
-    tokens,
   };
 }

@@ -96,12 +96,16 @@ export async function writeSamplesHtml(
   await writeTextAtomic(path, await renderSamplesHtml(samples, options));
 }
 
+/** What KaTeX emits: HTML + MathML (default; needs the KaTeX CSS) or MathML only (no CSS needed). */
+export type KatexOutput = "htmlAndMathml" | "mathml";
+
 /**
  * Text with math → HTML: math spans typeset by KaTeX (errors shown inline,
  * never thrown), everything else escaped. Newlines are kept (the page styles
- * text blocks with `white-space: pre-wrap`).
+ * text blocks with `white-space: pre-wrap`). `output: "mathml"` gives markup
+ * that browsers render natively, without the KaTeX stylesheet (notebook outputs).
  */
-export function renderMathText(text: string): string {
+export function renderMathText(text: string, options: { output?: KatexOutput } = {}): string {
   let out = "";
   let plain = "";
   const flush = () => {
@@ -119,7 +123,7 @@ export function renderMathText(text: string): string {
     const span = matchMath(text, i);
     if (span) {
       flush();
-      out += renderTex(span.tex, span.display);
+      out += renderTex(span.tex, span.display, options.output);
       i = span.end;
       continue;
     }
@@ -131,7 +135,11 @@ export function renderMathText(text: string): string {
 }
 
 /** Typeset one TeX string with KaTeX (safe options: no `trust`, bounded expansion). */
-export function renderTex(tex: string, display = false): string {
+export function renderTex(
+  tex: string,
+  display = false,
+  output: KatexOutput = "htmlAndMathml",
+): string {
   return katex.renderToString(tex, {
     displayMode: display,
     throwOnError: false,
@@ -139,7 +147,7 @@ export function renderTex(tex: string, display = false): string {
     strict: "ignore",
     maxSize: 20,
     maxExpand: 200,
-    output: "htmlAndMathml",
+    output,
   });
 }
 

@@ -52,6 +52,12 @@ export interface GrpoLossInputs {
   advantages: tf.Tensor1D | readonly number[];
   /** 1 on completion tokens, 0 elsewhere (prompt, padding, after EOS), [B, T]. */
   mask: tf.Tensor2D;
+  /**
+   * When these rows are one micro-batch of a larger batch: the batch's number of sequences and
+   * of completion tokens, so that the chunks' losses (and gradients) sum to the batch's.
+   * Default: this batch alone.
+   */
+  batch?: { sequences: number; tokens: number };
 }
 
 /**
@@ -114,16 +120,19 @@ function terms(logp: tf.Tensor2D, inputs: GrpoLossInputs, config: GrpoLossConfig
     1 - config.epsilon,
     1 + (config.epsilon_high ?? config.epsilon),
   );
+  const seqs = inputs.batch?.sequences ?? b;
   let weight: tf.Tensor;
   switch (config.loss_type) {
     case "grpo": // per-sequence mean, then batch mean
-      weight = tf.div(mask, tf.mul(tf.maximum(tf.sum(mask, 1, true), 1), b));
+      weight = tf.div(mask, tf.mul(tf.maximum(tf.sum(mask, 1, true), 1), seqs));
       break;
     case "dapo": // token-level mean over the batch
-      weight = tf.div(mask, tf.maximum(tf.sum(mask), 1));
+      weight = inputs.batch
+        ? tf.div(mask, Math.max(inputs.batch.tokens, 1))
+        : tf.div(mask, tf.maximum(tf.sum(mask), 1));
       break;
     case "dr_grpo": // constant normaliser
-      weight = tf.div(mask, b * (config.max_completion_length ?? t));
+      weight = tf.div(mask, seqs * (config.max_completion_length ?? t));
       break;
   }
   return { ratio, clipped, adv, weight };

@@ -27,3 +27,60 @@ export function paramGrads(
   for (const [name, g] of Object.entries(grads)) out.set(keyOfVar.get(name) ?? name, g);
   return { loss: lossValue, grads: out };
 }
+
+/**
+ * Gradient accumulation: {@linkcode paramGrads} over each chunk of a batch, summed. Each chunk's
+ * loss must already carry its share of the batch normalizer, so the sum is the batch loss.
+ * Bounds the memory of a step by the largest chunk instead of the whole batch.
+ */
+export function accumulatedGrads<C>(
+  chunks: readonly C[],
+  loss: (chunk: C) => tf.Scalar,
+  params: Map<string, tf.Variable>,
+): { loss: number; grads: Map<string, tf.Tensor> } {
+  let total = 0;
+  let acc: Map<string, tf.Tensor> | undefined;
+  for (const chunk of chunks) {
+    const r = paramGrads(() => loss(chunk), params);
+    total += r.loss;
+    if (!acc) {
+      acc = r.grads;
+      continue;
+    }
+    for (const [k, g] of r.grads) {
+      const prev = acc.get(k);
+      acc.set(k, prev ? tf.add(prev, g) : g);
+      if (prev) {
+        prev.dispose();
+        g.dispose();
+      }
+    }
+  }
+  return { loss: total, grads: acc ?? new Map() };
+}
+
+/**
+ * Splits `rows` into consecutive chunks whose padded size (rows × longest row) stays within
+ * `maxTokens` — at least one row per chunk.
+ */
+export function chunkByTokens<R>(
+  rows: readonly R[],
+  length: (r: R) => number,
+  maxTokens: number,
+): R[][] {
+  const out: R[][] = [];
+  let cur: R[] = [];
+  let longest = 0;
+  for (const r of rows) {
+    const l = Math.max(longest, length(r));
+    if (cur.length > 0 && (cur.length + 1) * l > maxTokens) {
+      out.push(cur);
+      cur = [];
+      longest = 0;
+    }
+    cur.push(r);
+    longest = Math.max(longest, length(r));
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}

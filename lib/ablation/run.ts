@@ -1,0 +1,214 @@
+/**
+ * One run of the ablation grid: train a variant from the base checkpoint with one seed, then
+ * evaluate it with the shared protocol. Everything lands in `results/runs/<variant>/<seed>/`:
+ *
+ * - `config.json` — the variant, preset and GRPO settings;
+ * - `metrics.jsonl` — one line per training step;
+ * - `eval.json` — the evaluation report (without the completions);
+ * - `eval_samples.jsonl` — every graded completion;
+ * - `summary.json` — written last, atomically: its presence marks the run finished, so a rerun
+ *   never recomputes it, and a run killed before it is redone from the start.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Problem } from "../data/problem.ts";
+import { deriveSeed } from "../data/rng.ts";
+import { createMiniMathSampler } from "../curriculum/minimath_sampler.ts";
+import { shuffledSchedule, stagedSchedule } from "../curriculum/schedule.ts";
+import { type EvalReport, evaluate } from "../eval/evaluate.ts";
+import { writeTextAtomic } from "../io/atomic.ts";
+import { loadCheckpoint } from "../model/checkpoint.ts";
+import type { RunSummary } from "../report/run_summary.ts";
+import { rewardPreset } from "../reward/presets.ts";
+import { type GRPOConfig, type GRPOStepMetrics, GRPOTrainer } from "../rl/grpo_trainer.ts";
+import { charCodec, type Policy } from "../rl/policy.ts";
+import { MetricsWriter } from "../train/metrics.ts";
+import { ProgressLine } from "../train/progress.ts";
+import type { Preset, VariantSpec } from "./variants.ts";
+
+/** Where and how a run happens. */
+export interface RunOptions {
+  /** The base checkpoint folder (default `data/base`). */
+  baseDir: string;
+  /** Root of the run folders (`results/runs`). */
+  runsDir: string;
+  /** Sizes of the run. */
+  preset: Preset;
+  /** The evaluation problems (the same for every run). */
+  evalProblems: Problem[];
+  /** Load the policy (default: the char-level checkpoint in `baseDir`). */
+  loadPolicy?: (baseDir: string) => Policy;
+  /** Called after every training step (notebooks draw live curves with it). */
+  onStep?: (m: GRPOStepMetrics) => void;
+  /** Progress output (default: a live line on stdout). */
+  write?: (text: string) => void;
+}
+
+/** The folder of a run. */
+export function runDir(runsDir: string, variant: string, seed: number): string {
+  return join(runsDir, variant, String(seed));
+}
+
+/** The summary of a finished run, or `null` when it has not finished. */
+export function finishedRun(runsDir: string, variant: string, seed: number): RunSummary | null {
+  try {
+    return JSON.parse(Deno.readTextFileSync(join(runDir(runsDir, variant, seed), "summary.json")));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw new Error(
+      `${join(runDir(runsDir, variant, seed), "summary.json")}: ${(e as Error).message}`,
+    );
+  }
+}
+
+/** The GRPO config of a variant under a preset and seed. */
+export function grpoConfigFor(variant: VariantSpec, preset: Preset, seed: number): GRPOConfig {
+  if (!variant.train) throw new Error(`variant "${variant.name}" does not train`);
+  return { ...preset.grpo, beta: variant.train.beta, seed };
+}
+
+/**
+ * Trains (unless the variant is the base) and evaluates one (variant, seed); returns its summary.
+ * A finished run is read back, not recomputed.
+ */
+export async function runVariant(
+  variant: VariantSpec,
+  seed: number,
+  opts: RunOptions,
+): Promise<RunSummary> {
+  const done = finishedRun(opts.runsDir, variant.name, seed);
+  if (done) return done;
+  const dir = runDir(opts.runsDir, variant.name, seed);
+  Deno.mkdirSync(dir, { recursive: true });
+  const preset = opts.preset;
+  const grpo = variant.train ? grpoConfigFor(variant, preset, seed) : null;
+  await writeTextAtomic(
+    join(dir, "config.json"),
+    JSON.stringify({ variant, seed, preset: preset.name, base: opts.baseDir, grpo }, null, 2) +
+      "\n",
+  );
+  const policy = (opts.loadPolicy ?? loadCharPolicy)(opts.baseDir);
+  const label = `${variant.name}/${seed}`;
+  const steps: GRPOStepMetrics[] = [];
+  let diverged = false;
+  let trainSeconds = 0;
+  try {
+    if (variant.train && grpo) {
+      const sampler = createMiniMathSampler({
+        seed: deriveSeed(seed, "pool"),
+        perLevel: preset.pool_per_level,
+        batchSize: grpo.prompts_per_step,
+        schedule: variant.train.curriculum === "staged"
+          ? stagedSchedule([Math.round(grpo.steps / 3), Math.round((2 * grpo.steps) / 3)], {
+            review: 0.2,
+          })
+          : shuffledSchedule(),
+      });
+      const trainer = new GRPOTrainer(policy, rewardPreset(variant.train.reward), sampler, grpo);
+      const writer = MetricsWriter.open(join(dir, "metrics.jsonl"), { truncate: true });
+      const bar = new ProgressLine({
+        total: grpo.steps,
+        label,
+        ...(opts.write ? { write: opts.write } : {}),
+      });
+      const t0 = performance.now();
+      try {
+        for (let t = 0; t < grpo.steps; t++) {
+          const m = trainer.step(t);
+          steps.push(m);
+          writer.append(m as unknown as Parameters<MetricsWriter["append"]>[0]);
+          bar.update(t + 1, {
+            reward: m.reward,
+            accuracy: m.accuracy,
+            length: m.completion_length,
+            kl: m.kl,
+            step_time: m.step_time,
+          });
+          opts.onStep?.(m);
+          if (trainer.diverged) {
+            diverged = true;
+            bar.log(`${label}: diverged at step ${t + 1} (non-finite loss or gradients)`);
+            break;
+          }
+        }
+      } finally {
+        bar.finish();
+        writer.close();
+        trainer.dispose();
+      }
+      trainSeconds = (performance.now() - t0) / 1000;
+    }
+    let evalBar: ProgressLine | undefined;
+    const report = evaluate(policy, opts.evalProblems, {
+      samples: preset.eval_samples,
+      maxNewTokens: preset.grpo.max_completion_length,
+      seed: deriveSeed(seed, "eval"),
+      onProgress: (done, total) =>
+        (evalBar ??= new ProgressLine({
+          total,
+          label: `${label} eval`,
+          ...(opts.write ? { write: opts.write } : {}),
+        }))
+          .update(done),
+    });
+    evalBar?.finish();
+    const { results, ...summaryOfEval } = report;
+    await writeTextAtomic(join(dir, "eval.json"), JSON.stringify(summaryOfEval, null, 2) + "\n");
+    await writeTextAtomic(
+      join(dir, "eval_samples.jsonl"),
+      results.map((r) => JSON.stringify(r)).join("\n") + "\n",
+    );
+    const summary = toSummary(variant.name, seed, report, steps, trainSeconds, diverged);
+    await writeTextAtomic(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+    return summary;
+  } finally {
+    policy.model.dispose();
+  }
+}
+
+/** The embedded char-level policy from a checkpoint folder. */
+export function loadCharPolicy(dir: string): Policy {
+  const { model, tokenizer } = loadCheckpoint(dir);
+  return { model, codec: charCodec(tokenizer) };
+}
+
+function toSummary(
+  variant: string,
+  seed: number,
+  report: EvalReport,
+  steps: GRPOStepMetrics[],
+  trainSeconds: number,
+  diverged: boolean,
+): RunSummary {
+  const mean = (f: (m: GRPOStepMetrics) => number) =>
+    steps.length ? steps.reduce((s, m) => s + f(m), 0) / steps.length : null;
+  const accuracy_by_level: Record<number, number> = {};
+  for (const [level, g] of Object.entries(report.byLevel)) {
+    accuracy_by_level[Number(level)] = g.pass1;
+  }
+  return {
+    variant,
+    seed,
+    pass_at_1: report.pass1,
+    maj_at_k: report.majk,
+    k: report.k,
+    accuracy_by_level,
+    mean_length: report.meanLength,
+    truncation_rate: report.truncationRate,
+    train_wall_time_s: trainSeconds,
+    train_steps: steps.length,
+    n_eval: report.n,
+    diverged,
+    extra: {
+      format_rate: report.formatRate,
+      eval_seconds: report.seconds,
+      step_time_s: mean((m) => m.step_time),
+      gen_time_s: mean((m) => m.gen_time),
+      train_time_s: mean((m) => m.train_time),
+      ref_time_s: mean((m) => m.ref_time),
+      tensor_mb: mean((m) => m.tensor_bytes / 2 ** 20),
+      skipped_steps: steps.filter((m) => m.skipped).length,
+    },
+  };
+}
