@@ -4,6 +4,7 @@
  * training curve (`pretrain_log.jsonl`) and the recipe (`pretrain.json`).
  *
  *   deno task pretrain [--steps N] [--batch-size B] [--lr LR] [--seed S] [--out DIR] [--backend NAME]
+ *                      [--init DIR]   (continue from a checkpoint instead of a fresh init)
  *
  * @module
  */
@@ -13,7 +14,7 @@ import { initBackend } from "../lib/backend/mod.ts";
 import { loadConfig } from "../lib/model/config.ts";
 import { Qwen2Model } from "../lib/model/qwen2.ts";
 import { CharTokenizer } from "../lib/model/tokenizer.ts";
-import { saveCheckpoint } from "../lib/model/checkpoint.ts";
+import { loadCheckpoint, saveCheckpoint } from "../lib/model/checkpoint.ts";
 import { DEFAULT_MIX } from "../lib/pretrain/corpus.ts";
 import { pretrain, type PretrainConfig } from "../lib/pretrain/pretrain.ts";
 import { charCodec } from "../lib/rl/policy.ts";
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     config: { type: "string", default: "data/base/config.json" },
     out: { type: "string", default: "data/base" },
     backend: { type: "string" },
+    init: { type: "string" },
   },
 });
 
@@ -53,15 +55,33 @@ try {
     max_grad_norm: 1,
     mix: DEFAULT_MIX,
   };
-  const model = Qwen2Model.init(modelConfig, config.seed);
+  const model = values.init
+    ? loadCheckpoint(values.init).model
+    : Qwen2Model.init(modelConfig, config.seed);
   Deno.mkdirSync(values.out!, { recursive: true });
   const bar = new ProgressLine({ total: config.steps, label: "pretrain" });
   const t0 = performance.now();
+  // Continuing a checkpoint continues its curve: earlier steps first, later ones offset.
   const log: string[] = [];
+  let offset = 0;
+  if (values.init) {
+    try {
+      for (
+        const line of Deno.readTextFileSync(join(values.init, "pretrain_log.jsonl")).split("\n")
+      ) {
+        if (line.trim()) {
+          log.push(line);
+          offset = JSON.parse(line).step;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
   let tokens = 0;
   pretrain(model, charCodec(tokenizer), config, (m) => {
     tokens += m.tokens;
-    log.push(JSON.stringify(m));
+    log.push(JSON.stringify({ ...m, step: m.step + offset }));
     bar.update(m.step, { loss: m.loss, step_time: m.seconds });
     if (m.step % 100 === 0 && m.step < config.steps) {
       saveCheckpoint(values.out!, model, tokenizer); // a usable checkpoint while training goes on
@@ -75,7 +95,11 @@ try {
   writeTextAtomicSync(join(values.out!, "pretrain_log.jsonl"), log.join("\n") + "\n");
   writeTextAtomicSync(
     join(values.out!, "pretrain.json"),
-    JSON.stringify({ ...config, backend: backend.name, seconds, tokens }, null, 2) + "\n",
+    JSON.stringify(
+      { ...config, init: values.init ?? null, backend: backend.name, seconds, tokens },
+      null,
+      2,
+    ) + "\n",
   );
   console.log(
     `pretrain: ${config.steps} steps, ${tokens} tokens in ${seconds.toFixed(0)} s ` +

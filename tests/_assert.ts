@@ -57,3 +57,16 @@ export async function assertRejects(
   }
   throw new Error("expected a rejection");
 }
+
+/** `|actual − expected| ≤ tol` (relative to max(1, |expected|)). */
+export function assertAlmostEquals(
+  actual: number,
+  expected: number,
+  tol = 1e-7,
+  msg?: string,
+): void {
+  const scale = Math.max(1, Math.abs(expected));
+  if (!(Math.abs(actual - expected) <= tol * scale)) {
+    throw new Error(`${msg ? msg + ": " : ""}expected ${expected} ± ${tol * scale}, got ${actual}`);
+  }
+}

@@ -9,13 +9,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { registerAllGradients } from "../lib/backend/gradients.ts";
-import { initBackend } from "../lib/backend/mod.ts";
 import { type Qwen2Config, Qwen2Model, Rng } from "../lib/model/mod.ts";
 
 // The model tests run on the cpu backend; MODEL_TEST_BACKEND=wasm|native runs them on another.
 const requested = Deno.env.get("MODEL_TEST_BACKEND");
-if (requested) await initBackend({ backend: requested, quiet: true });
-else await tf.setBackend("cpu");
+if (requested) {
+  const { initBackend } = await import("../lib/backend/mod.ts");
+  await initBackend({ backend: requested, quiet: true });
+} else await tf.setBackend("cpu");
 registerAllGradients(); // tfjs-core's Node entry point ships without gradients
 
 /** hidden 16, 2 layers, 4 heads, 2 KV heads (head size 4), vocab 13. */

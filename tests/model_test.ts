@@ -266,6 +266,21 @@ Deno.test("config: default config is valid; bad keys fail with one line naming f
   throwsOneLine(() => loadConfig("/nonexistent/config.json"), "/nonexistent/config.json: ");
 });
 
+Deno.test("copyFrom copies values (not aliases) and bad token ids are rejected", () => {
+  const a = Qwen2Model.init(TINY, 1), b = Qwen2Model.init(TINY, 2);
+  b.copyFrom(a);
+  const name = "model.norm.weight";
+  assertEquals(b.params.get(name)!.dataSync(), a.params.get(name)!.dataSync());
+  tf.tidy(() => a.params.get(name)!.assign(tf.zeros([TINY.hidden_size])));
+  assertEquals(b.params.get(name)!.dataSync()[0], 1);
+  throwsOneLine(
+    () => a.forward(tf.tensor2d([[1, 13]], undefined, "int32")),
+    "Qwen2Model.forward: token id 13 outside [0, 13)",
+  );
+  a.dispose();
+  b.dispose();
+});
+
 Deno.test("dispose frees every tensor the model created", () => {
   const before = tf.memory().numTensors;
   const model = Qwen2Model.init(TINY, 0);

@@ -40,7 +40,7 @@ export interface RunOptions {
   /** Load the policy (default: the char-level checkpoint in `baseDir`). */
   loadPolicy?: (baseDir: string) => Policy;
   /** Called after every training step (notebooks draw live curves with it). */
-  onStep?: (m: GRPOStepMetrics) => void;
+  onStep?: (m: GRPOStepMetrics) => void | Promise<void>;
   /** Progress output (default: a live line on stdout). */
   write?: (text: string) => void;
 }
@@ -125,7 +125,7 @@ export async function runVariant(
             kl: m.kl,
             step_time: m.step_time,
           });
-          opts.onStep?.(m);
+          await opts.onStep?.(m);
           if (trainer.diverged) {
             diverged = true;
             bar.log(`${label}: diverged at step ${t + 1} (non-finite loss or gradients)`);

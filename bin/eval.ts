@@ -1,0 +1,205 @@
+/**
+ * `deno task eval` — evaluates a model folder on a MATH-format JSONL file with the project's
+ * evaluation protocol (k samples per problem at temperature 0.6, top-p 0.95), prints a summary
+ * (pass@1, maj@k, accuracy by level and subject, mean length, truncation rate) and optionally
+ * writes one JSONL line per sample.
+ *
+ *   deno task eval --data FILE.jsonl [--model DIR] [--samples K] [--max-new-tokens N]
+ *     [--limit M] [--temperature T] [--top-p P] [--seed S] [--batch-size B] [--out FILE.jsonl]
+ *     [--json] [--backend NAME]
+ *
+ * `--model` defaults to `data/base` (the embedded char model); any Hugging Face Qwen2 folder
+ * works. Bad input prints one line (`FILE:LINE: field …`, or the file and field) and exits 1.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { initBackend } from "../lib/backend/mod.ts";
+import { fail } from "../lib/cli/fail.ts";
+import { loadProblems } from "../lib/data/load_problems.ts";
+import type { Problem } from "../lib/data/problem.ts";
+import { type EvalReport, evaluate, type GroupScore } from "../lib/eval/evaluate.ts";
+import { loadModel, type LoadedModel } from "../lib/hf/mod.ts";
+import { writeTextAtomic } from "../lib/io/atomic.ts";
+
+const USAGE = "usage: deno task eval --data FILE.jsonl [--model DIR] [--samples K] " +
+  "[--max-new-tokens N] [--limit M] [--temperature T] [--top-p P] [--seed S] [--batch-size B] " +
+  "[--out FILE.jsonl] [--json] [--backend NAME]";
+
+/** Output sinks of {@linkcode runEval} (swappable in tests). */
+export interface EvalIO {
+  /** The summary. */
+  out(line: string): void;
+  /** Progress and notes. */
+  err(line: string): void;
+}
+
+/** Runs the eval CLI on `args` and returns the report. Throws a one-line error on bad input. */
+export async function runEval(args: string[], io: EvalIO = stdio()): Promise<EvalReport> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: "string", default: "data/base" },
+      data: { type: "string" },
+      samples: { type: "string", default: "1" },
+      "max-new-tokens": { type: "string", default: "512" },
+      limit: { type: "string" },
+      temperature: { type: "string", default: "0.6" },
+      "top-p": { type: "string", default: "0.95" },
+      seed: { type: "string", default: "0" },
+      "batch-size": { type: "string", default: "64" },
+      out: { type: "string" },
+      json: { type: "boolean", default: false },
+      backend: { type: "string" },
+    },
+  });
+  if (!values.data) throw new Error(`--data is required. ${USAGE}`);
+  const samples = int(values.samples!, "--samples", 1);
+  const maxNewTokens = int(values["max-new-tokens"]!, "--max-new-tokens", 1);
+  const limit = values.limit === undefined ? Infinity : int(values.limit, "--limit", 1);
+  const temperature = num(values.temperature!, "--temperature", 0);
+  const topP = num(values["top-p"]!, "--top-p", 0);
+  if (!(topP > 0 && topP <= 1)) throw new Error(`--top-p: must be in (0, 1], got ${topP}`);
+  const seed = int(values.seed!, "--seed", 0);
+  const batchSize = int(values["batch-size"]!, "--batch-size", 1);
+
+  // Validate the data before the (possibly long) model load.
+  let problems: Problem[] = await loadProblems(values.data);
+  if (problems.length === 0) throw new Error(`${values.data}: no problems`);
+  problems = problems.slice(0, limit);
+
+  const backend = await initBackend({ backend: values.backend, quiet: true });
+  const t0 = performance.now();
+  const policy = loadModel(values.model!);
+  try {
+    const loadSeconds = (performance.now() - t0) / 1000;
+    io.err(`eval: ${describeModel(policy)} loaded in ${loadSeconds.toFixed(1)} s on ${backend.name}`);
+    const maxPos = policy.config.max_position_embeddings;
+    problems.forEach((p) => {
+      const n = policy.codec.encodePrompt(p).length;
+      if (n >= maxPos) {
+        throw new Error(
+          `${values.data}: problem ${p.unique_id}: prompt of ${n} tokens leaves no room ` +
+            `(max_position_embeddings ${maxPos})`,
+        );
+      }
+    });
+    const report = evaluate(policy, problems, {
+      samples,
+      maxNewTokens,
+      temperature,
+      topP,
+      seed,
+      batchSize,
+      onProgress: (done, total) =>
+        io.err(
+          `eval: ${done}/${total} completions, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        ),
+    });
+    if (values.out) await writeTextAtomic(values.out, sampleLines(problems, report));
+    const settings = {
+      model: values.model!,
+      data: values.data,
+      samples,
+      maxNewTokens,
+      temperature,
+      topP,
+      seed,
+    };
+    if (values.json) {
+      const { results: _results, ...summary } = report;
+      io.out(JSON.stringify({ ...settings, ...summary }));
+    } else {
+      for (const line of formatSummary(report, settings)) io.out(line);
+    }
+    if (values.out) io.err(`eval: wrote ${report.results.length} samples to ${values.out}`);
+    return report;
+  } finally {
+    policy.model.dispose();
+  }
+}
+
+/** One line naming the model: folder, tokenizer kind, parameters, stored dtypes. */
+export function describeModel(m: LoadedModel): string {
+  const params = m.model.numParams();
+  const dtypes = Object.keys(m.weights.dtypes).join("/");
+  const size = params >= 1e9
+    ? `${(params / 1e9).toFixed(2)}B`
+    : params >= 1e6
+    ? `${(params / 1e6).toFixed(1)}M`
+    : `${params}`;
+  return `${m.dir} (${size} params, ${dtypes}, ${m.weights.shards.length} file(s), ` +
+    `${m.tokenizer.kind} tokenizer)`;
+}
+
+/** The human-readable summary lines. */
+export function formatSummary(
+  r: EvalReport,
+  s: { model: string; data: string; samples: number; maxNewTokens: number; temperature: number },
+): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const groups = (g: Record<string, GroupScore>) =>
+    Object.entries(g)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k} ${pct(v.pass1)} (n=${v.n})`)
+      .join(", ");
+  return [
+    `model       ${s.model}`,
+    `data        ${s.data}: ${r.n} problems × ${r.k} samples, max ${s.maxNewTokens} new tokens, ` +
+    `temperature ${s.temperature}`,
+    `pass@1      ${pct(r.pass1)}`,
+    `maj@${r.k}`.padEnd(12) + pct(r.majk),
+    `by level    ${groups(r.byLevel)}`,
+    `by subject  ${groups(r.bySubject)}`,
+    `length      ${r.meanLength.toFixed(1)} tokens mean, ${pct(r.truncationRate)} truncated, ` +
+    `${pct(r.formatRate)} well-formatted`,
+    `speed       ${r.tokensPerSecond.toFixed(1)} tokens/s, ${r.seconds.toFixed(1)} s`,
+  ];
+}
+
+/** One JSON line per sample, in problem then sample order. */
+export function sampleLines(problems: Problem[], r: EvalReport): string {
+  return r.results.map((x) => {
+    const p = problems[x.problem];
+    return JSON.stringify({
+      unique_id: p.unique_id,
+      level: p.level,
+      subject: p.subject,
+      sample: x.sample,
+      gold: p.answer,
+      answer: x.answer,
+      correct: x.correct,
+      length: x.length,
+      truncated: x.truncated,
+      completion: x.completion,
+    }) + "\n";
+  }).join("");
+}
+
+function int(text: string, flag: string, min: number): number {
+  const v = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < min) {
+    throw new Error(`${flag}: expected an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+  }
+  return v;
+}
+
+function num(text: string, flag: string, min: number): number {
+  const v = Number(text);
+  if (text.trim() === "" || !Number.isFinite(v) || v < min) {
+    throw new Error(`${flag}: expected a number ≥ ${min}, got ${JSON.stringify(text)}`);
+  }
+  return v;
+}
+
+function stdio(): EvalIO {
+  return { out: (l) => console.log(l), err: (l) => console.error(l) };
+}
+
+if (import.meta.main) {
+  try {
+    await runEval(Deno.args);
+  } catch (err) {
+    fail(err);
+  }
+}
