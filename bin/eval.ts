@@ -6,10 +6,11 @@
  *
  *   deno task eval --data FILE.jsonl [--model DIR] [--samples K] [--max-new-tokens N]
  *     [--limit M] [--temperature T] [--top-p P] [--seed S] [--batch-size B] [--out FILE.jsonl]
- *     [--json] [--backend NAME]
+ *     [--json] [--skip-long] [--backend NAME]
  *
  * `--model` defaults to `data/base` (the embedded char model); any Hugging Face Qwen2 folder
- * works. Bad input prints one line (`FILE:LINE: field …`, or the file and field) and exits 1.
+ * works. A problem whose prompt does not fit the model's positions is an error unless
+ * `--skip-long` (skipped problems are counted in the summary). Bad input prints one line (`FILE:LINE: field …`, or the file and field) and exits 1.
  *
  * @module
  */
@@ -19,12 +20,12 @@ import { fail } from "../lib/cli/fail.ts";
 import { loadProblems } from "../lib/data/load_problems.ts";
 import type { Problem } from "../lib/data/problem.ts";
 import { type EvalReport, evaluate, type GroupScore } from "../lib/eval/evaluate.ts";
-import { loadModel, type LoadedModel } from "../lib/hf/mod.ts";
+import { type LoadedModel, loadModel } from "../lib/hf/mod.ts";
 import { writeTextAtomic } from "../lib/io/atomic.ts";
 
 const USAGE = "usage: deno task eval --data FILE.jsonl [--model DIR] [--samples K] " +
   "[--max-new-tokens N] [--limit M] [--temperature T] [--top-p P] [--seed S] [--batch-size B] " +
-  "[--out FILE.jsonl] [--json] [--backend NAME]";
+  "[--out FILE.jsonl] [--json] [--skip-long] [--backend NAME]";
 
 /** Output sinks of {@linkcode runEval} (swappable in tests). */
 export interface EvalIO {
@@ -50,6 +51,7 @@ export async function runEval(args: string[], io: EvalIO = stdio()): Promise<Eva
       "batch-size": { type: "string", default: "64" },
       out: { type: "string" },
       json: { type: "boolean", default: false },
+      "skip-long": { type: "boolean", default: false },
       backend: { type: "string" },
     },
   });
@@ -73,17 +75,28 @@ export async function runEval(args: string[], io: EvalIO = stdio()): Promise<Eva
   const policy = loadModel(values.model!);
   try {
     const loadSeconds = (performance.now() - t0) / 1000;
-    io.err(`eval: ${describeModel(policy)} loaded in ${loadSeconds.toFixed(1)} s on ${backend.name}`);
+    io.err(
+      `eval: ${describeModel(policy)} loaded in ${loadSeconds.toFixed(1)} s on ${backend.name}`,
+    );
     const maxPos = policy.config.max_position_embeddings;
-    problems.forEach((p) => {
+    const fits = problems.filter((p) => {
       const n = policy.codec.encodePrompt(p).length;
-      if (n >= maxPos) {
-        throw new Error(
-          `${values.data}: problem ${p.unique_id}: prompt of ${n} tokens leaves no room ` +
-            `(max_position_embeddings ${maxPos})`,
-        );
-      }
+      if (n < maxPos) return true;
+      if (values["skip-long"]) return false;
+      throw new Error(
+        `${values.data}: problem ${p.unique_id}: prompt of ${n} tokens leaves no room ` +
+          `(max_position_embeddings ${maxPos}); --skip-long skips such problems`,
+      );
     });
+    const skipped = problems.length - fits.length;
+    if (skipped > 0) {
+      io.err(
+        `eval: skipped ${skipped} of ${problems.length} problems whose ` +
+          `prompt leaves no room (max_position_embeddings ${maxPos})`,
+      );
+      problems = fits;
+      if (problems.length === 0) throw new Error(`${values.data}: every prompt is too long`);
+    }
     const report = evaluate(policy, problems, {
       samples,
       maxNewTokens,
@@ -105,6 +118,7 @@ export async function runEval(args: string[], io: EvalIO = stdio()): Promise<Eva
       temperature,
       topP,
       seed,
+      skipped: skipped,
     };
     if (values.json) {
       const { results: _results, ...summary } = report;
@@ -135,7 +149,14 @@ export function describeModel(m: LoadedModel): string {
 /** The human-readable summary lines. */
 export function formatSummary(
   r: EvalReport,
-  s: { model: string; data: string; samples: number; maxNewTokens: number; temperature: number },
+  s: {
+    model: string;
+    data: string;
+    maxNewTokens: number;
+    temperature: number;
+    topP: number;
+    skipped: number;
+  },
 ): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const groups = (g: Record<string, GroupScore>) =>
@@ -145,8 +166,9 @@ export function formatSummary(
       .join(", ");
   return [
     `model       ${s.model}`,
-    `data        ${s.data}: ${r.n} problems × ${r.k} samples, max ${s.maxNewTokens} new tokens, ` +
-    `temperature ${s.temperature}`,
+    `data        ${s.data}: ${r.n} problems × ${r.k} samples` +
+    (s.skipped ? ` (${s.skipped} skipped: prompt too long)` : ""),
+    `sampling    max ${s.maxNewTokens} new tokens, temperature ${s.temperature}, top-p ${s.topP}`,
     `pass@1      ${pct(r.pass1)}`,
     `maj@${r.k}`.padEnd(12) + pct(r.majk),
     `by level    ${groups(r.byLevel)}`,

@@ -2,10 +2,15 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { join } from "node:path";
 import { registerAllGradients } from "../lib/backend/gradients.ts";
-import { loadModel } from "../lib/hf/mod.ts";
-import { generate, type Qwen2Config } from "../lib/model/mod.ts";
+import { loadModel, toFloat32 } from "../lib/hf/mod.ts";
+import { decodeToFloat32, generate, type Qwen2Config } from "../lib/model/mod.ts";
 import { assert, assertEquals } from "./_assert.ts";
-import { type CheckpointOptions, HF_TINY, writeCheckpoint, writeTokenizer } from "./_hf_fixtures.ts";
+import {
+  type CheckpointOptions,
+  HF_TINY,
+  writeCheckpoint,
+  writeTokenizer,
+} from "./_hf_fixtures.ts";
 import { throwsOneLine } from "./_tiny_model.ts";
 
 await tf.setBackend("cpu");
@@ -16,7 +21,11 @@ registerAllGradients();
  * weights): embedding, RMSNorm, q/k/v with biases, RoPE (rotate_half), GQA causal attention,
  * o_proj, SwiGLU MLP, final norm, lm_head (or the tied embedding). Returns `[T][V]` logits.
  */
-function referenceLogits(c: Qwen2Config, P: Map<string, Float32Array>, ids: number[]): Float64Array[] {
+function referenceLogits(
+  c: Qwen2Config,
+  P: Map<string, Float32Array>,
+  ids: number[],
+): Float64Array[] {
   const H = c.hidden_size, I = c.intermediate_size, V = c.vocab_size;
   const nh = c.num_attention_heads, nkv = c.num_key_value_heads, hd = H / nh, half = hd / 2;
   const W = (name: string) => {
@@ -76,7 +85,7 @@ function referenceLogits(c: Qwen2Config, P: Map<string, Float32Array>, ids: numb
           max = Math.max(max, scores[s]);
         }
         let sum = 0;
-        for (let s = 0; s <= t; s++) sum += (scores[s] = Math.exp(scores[s] - max));
+        for (let s = 0; s <= t; s++) sum += scores[s] = Math.exp(scores[s] - max);
         for (let s = 0; s <= t; s++) {
           for (let i = 0; i < hd; i++) att[h * hd + i] += (scores[s] / sum) * v[s][kv * hd + i];
         }
@@ -153,7 +162,7 @@ for (const { name, config, opts } of VARIANTS) {
       assertEquals(m.config, config);
       assertEquals(m.tokenizer.kind, "hf");
       assertEquals(m.weights.shards.length, opts.shards ?? 1);
-      assertEquals(Object.keys(m.weights.dtypes), [opts.dtype]);
+      assertEquals(Object.keys(m.weights.dtypes), [opts.dtype ?? "F32"]);
       for (const [n, v] of m.model.params) {
         assertEquals(v.dataSync() as Float32Array, values.get(n)!, n);
       }
@@ -205,76 +214,82 @@ Deno.test("hf load: greedy generation (batched, left-padded) matches reference a
 });
 
 Deno.test("hf load: bad folders fail with one-line errors naming the file and tensor/field", () => {
-  const cases: { what: string; prepare: (dir: string) => void; prefix: (dir: string) => string }[] = [
-    {
-      what: "missing config.json",
-      prepare: (d) => Deno.removeSync(join(d, "config.json")),
-      prefix: (d) => `${join(d, "config.json")}: missing or unreadable`,
-    },
-    {
-      what: "config.json without hidden_size",
-      prepare: (d) => {
-        const p = join(d, "config.json");
-        const cfg = JSON.parse(Deno.readTextFileSync(p));
-        delete cfg.hidden_size;
-        Deno.writeTextFileSync(p, JSON.stringify(cfg));
+  const cases: { what: string; prepare: (dir: string) => void; prefix: (dir: string) => string }[] =
+    [
+      {
+        what: "missing config.json",
+        prepare: (d) => Deno.removeSync(join(d, "config.json")),
+        prefix: (d) => `${join(d, "config.json")}: missing file`,
       },
-      prefix: (d) => `${join(d, "config.json")}: field "hidden_size": missing`,
-    },
-    {
-      what: "missing tokenizer.json",
-      prepare: (d) => Deno.removeSync(join(d, "tokenizer.json")),
-      prefix: (d) => `${join(d, "tokenizer.json")}: missing or unreadable`,
-    },
-    {
-      what: "missing weights",
-      prepare: (d) => Deno.removeSync(join(d, "model.safetensors")),
-      prefix: (d) => `${join(d, "model.safetensors")}: missing file`,
-    },
-    {
-      what: "missing tensor",
-      prepare: (d) => writeCheckpoint(d, HF_TINY, { omit: ["model.layers.1.self_attn.q_proj.weight"] }),
-      prefix: (d) =>
-        `${join(d, "model.safetensors")}: tensor "model.layers.1.self_attn.q_proj.weight": missing`,
-    },
-    {
-      what: "untied config without lm_head",
-      prepare: (d) => writeCheckpoint(d, HF_TINY, { omit: ["lm_head.weight"] }),
-      prefix: (d) => `${join(d, "model.safetensors")}: tensor "lm_head.weight": missing`,
-    },
-    {
-      what: "wrong shape",
-      prepare: (d) => writeCheckpoint(d, HF_TINY, { reshape: { "model.norm.weight": [15] } }),
-      prefix: (d) =>
-        `${join(d, "model.safetensors")}: tensor "model.norm.weight": shape [15], expected [16]`,
-    },
-    {
-      what: "unsupported dtype",
-      prepare: (d) =>
-        writeCheckpoint(d, HF_TINY, { dtypeOverride: { "model.norm.weight": "I8" } }),
-      prefix: (d) =>
-        `${join(d, "model.safetensors")}: tensor "model.norm.weight": field "dtype": unsupported dtype I8`,
-    },
-    {
-      what: "unexpected tensor",
-      prepare: (d) => writeCheckpoint(d, HF_TINY, { extra: { "model.extra.weight": [2, 2] } }),
-      prefix: (d) => `${join(d, "model.safetensors")}: tensor "model.extra.weight": unexpected`,
-    },
-    {
-      what: "index naming a missing shard",
-      prepare: (d) => {
-        Deno.removeSync(join(d, "model.safetensors"));
-        writeCheckpoint(d, HF_TINY, { shards: 2 });
-        Deno.removeSync(join(d, "model-00002-of-00002.safetensors"));
+      {
+        what: "config.json without hidden_size",
+        prepare: (d) => {
+          const p = join(d, "config.json");
+          const cfg = JSON.parse(Deno.readTextFileSync(p));
+          delete cfg.hidden_size;
+          Deno.writeTextFileSync(p, JSON.stringify(cfg));
+        },
+        prefix: (d) => `${join(d, "config.json")}: field "hidden_size": missing`,
       },
-      prefix: (d) => `${join(d, "model-00002-of-00002.safetensors")}: missing file`,
-    },
-    {
-      what: "tokenizer larger than the embedding table",
-      prepare: (d) => writeCheckpoint(d, { ...HF_TINY, vocab_size: 200 }),
-      prefix: (d) => `${join(d, "tokenizer.json")}: 273 token ids but`,
-    },
-  ];
+      {
+        what: "missing tokenizer.json",
+        prepare: (d) => Deno.removeSync(join(d, "tokenizer.json")),
+        prefix: (d) => `${join(d, "tokenizer.json")}: missing file`,
+      },
+      {
+        what: "missing weights",
+        prepare: (d) => Deno.removeSync(join(d, "model.safetensors")),
+        prefix: (d) => `${join(d, "model.safetensors")}: missing file`,
+      },
+      {
+        what: "missing tensor",
+        prepare: (d) =>
+          writeCheckpoint(d, HF_TINY, { omit: ["model.layers.1.self_attn.q_proj.weight"] }),
+        prefix: (d) =>
+          `${
+            join(d, "model.safetensors")
+          }: tensor "model.layers.1.self_attn.q_proj.weight": missing`,
+      },
+      {
+        what: "untied config without lm_head",
+        prepare: (d) => writeCheckpoint(d, HF_TINY, { omit: ["lm_head.weight"] }),
+        prefix: (d) => `${join(d, "model.safetensors")}: tensor "lm_head.weight": missing`,
+      },
+      {
+        what: "wrong shape",
+        prepare: (d) => writeCheckpoint(d, HF_TINY, { reshape: { "model.norm.weight": [15] } }),
+        prefix: (d) =>
+          `${join(d, "model.safetensors")}: tensor "model.norm.weight": shape [15], expected [16]`,
+      },
+      {
+        what: "unsupported dtype",
+        prepare: (d) =>
+          writeCheckpoint(d, HF_TINY, { dtypeOverride: { "model.norm.weight": "I8" } }),
+        prefix: (d) =>
+          `${
+            join(d, "model.safetensors")
+          }: tensor "model.norm.weight": field "dtype": unsupported dtype I8`,
+      },
+      {
+        what: "unexpected tensor",
+        prepare: (d) => writeCheckpoint(d, HF_TINY, { extra: { "model.extra.weight": [2, 2] } }),
+        prefix: (d) => `${join(d, "model.safetensors")}: tensor "model.extra.weight": unexpected`,
+      },
+      {
+        what: "index naming a missing shard",
+        prepare: (d) => {
+          Deno.removeSync(join(d, "model.safetensors"));
+          writeCheckpoint(d, HF_TINY, { shards: 2 });
+          Deno.removeSync(join(d, "model-00002-of-00002.safetensors"));
+        },
+        prefix: (d) => `${join(d, "model-00002-of-00002.safetensors")}: missing file`,
+      },
+      {
+        what: "tokenizer larger than the embedding table",
+        prepare: (d) => writeCheckpoint(d, { ...HF_TINY, vocab_size: 200 }),
+        prefix: (d) => `${join(d, "tokenizer.json")}: 273 token ids but`,
+      },
+    ];
   for (const c of cases) {
     const { dir } = folder(HF_TINY);
     try {
@@ -287,4 +302,22 @@ Deno.test("hf load: bad folders fail with one-line errors naming the file and te
     }
   }
   assert(true);
+});
+
+Deno.test("toFloat32: the fast F16/BF16/F32 paths equal the model library's decoder", () => {
+  const bytes = new Uint8Array(2 * 65536 + 2);
+  for (let h = 0; h < 65536; h++) {
+    bytes[2 * h] = h & 0xff;
+    bytes[2 * h + 1] = h >> 8;
+  }
+  for (const dtype of ["F16", "BF16"] as const) {
+    const fast = toFloat32(bytes.subarray(0, 2 * 65536), dtype);
+    const slow = decodeToFloat32(bytes.subarray(0, 2 * 65536), dtype);
+    assertEquals(new Uint32Array(fast.buffer), new Uint32Array(slow.buffer), dtype);
+    // An odd byte offset (unaligned words) takes the copying path.
+    const odd = toFloat32(bytes.subarray(1, 1 + 2 * 1000), dtype);
+    assertEquals(odd, decodeToFloat32(bytes.subarray(1, 1 + 2 * 1000), dtype));
+  }
+  const f32 = new Uint8Array(Float32Array.from([1.5, -2, 3.25]).buffer);
+  assertEquals(toFloat32(f32, "F32"), Float32Array.from([1.5, -2, 3.25]));
 });

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { Problem } from "../data/problem.ts";
 import { deriveSeed } from "../data/rng.ts";
 import { createMiniMathSampler } from "../curriculum/minimath_sampler.ts";
-import { shuffledSchedule, stagedSchedule } from "../curriculum/schedule.ts";
+import { type Schedule, shuffledSchedule, stagedSchedule } from "../curriculum/schedule.ts";
 import { type EvalReport, evaluate } from "../eval/evaluate.ts";
 import { writeTextAtomic } from "../io/atomic.ts";
 import { loadCheckpoint } from "../model/checkpoint.ts";
@@ -69,6 +69,17 @@ export function grpoConfigFor(variant: VariantSpec, preset: Preset, seed: number
 }
 
 /**
+ * The schedule of a curriculum kind over a run of `steps` steps: `staged` gives easy for the first
+ * third, medium for the second, hard for the last (each later stage reviews earlier bins with 20 %
+ * of its batch); `shuffled` samples the whole pool.
+ */
+export function curriculumSchedule(kind: "staged" | "shuffled", steps: number): Schedule {
+  return kind === "staged"
+    ? stagedSchedule([Math.round(steps / 3), Math.round((2 * steps) / 3)], { review: 0.2 })
+    : shuffledSchedule();
+}
+
+/**
  * Trains (unless the variant is the base) and evaluates one (variant, seed); returns its summary.
  * A finished run is read back, not recomputed.
  */
@@ -99,11 +110,7 @@ export async function runVariant(
         seed: deriveSeed(seed, "pool"),
         perLevel: preset.pool_per_level,
         batchSize: grpo.prompts_per_step,
-        schedule: variant.train.curriculum === "staged"
-          ? stagedSchedule([Math.round(grpo.steps / 3), Math.round((2 * grpo.steps) / 3)], {
-            review: 0.2,
-          })
-          : shuffledSchedule(),
+        schedule: curriculumSchedule(variant.train.curriculum, grpo.steps),
       });
       const trainer = new GRPOTrainer(policy, rewardPreset(variant.train.reward), sampler, grpo);
       const writer = MetricsWriter.open(join(dir, "metrics.jsonl"), { truncate: true });

@@ -11,7 +11,8 @@ import type { PromptCodec } from "../rl/policy.ts";
 import type { HfTokenizer } from "./tokenizer.ts";
 
 /** The DeepSeek-R1 evaluation instruction appended to every problem. */
-export const MATH_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}.";
+export const MATH_INSTRUCTION =
+  "Please reason step by step, and put your final answer within \\boxed{}.";
 
 /** The user message for `problem`: the statement, a newline, {@linkcode MATH_INSTRUCTION}. */
 export function mathUserMessage(problem: Problem, instruction = MATH_INSTRUCTION): string {

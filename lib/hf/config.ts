@@ -59,12 +59,7 @@ export function parseHfConfig(json: unknown, file: string): Qwen2Config {
 
 /** Read and validate `path` (see {@linkcode parseHfConfig}). */
 export function loadHfConfig(path: string): Qwen2Config {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (err) {
-    throw new Error(`${path}: missing or unreadable: ${firstLine(err)}`);
-  }
+  const text = readTextFile(path);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -72,6 +67,16 @@ export function loadHfConfig(path: string): Qwen2Config {
     throw new Error(`${path}: invalid JSON: ${firstLine(err)}`);
   }
   return parseHfConfig(json, path);
+}
+
+/** The text of `path`; throws `PATH: missing file` or `PATH: unreadable: …` (one line). */
+export function readTextFile(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) throw new Error(`${path}: missing file`);
+    throw new Error(`${path}: unreadable: ${firstLine(err)}`);
+  }
 }
 
 /** First line of an error's message. */

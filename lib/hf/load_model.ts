@@ -11,8 +11,8 @@ import type { Qwen2Config } from "../model/config.ts";
 import { CharTokenizer } from "../model/tokenizer.ts";
 import { charCodec, type Policy } from "../rl/policy.ts";
 import { hfCodec, type HfCodecOptions } from "./codec.ts";
-import { firstLine, parseHfConfig } from "./config.ts";
-import { type LoadWeightsOptions, loadQwen2Weights, type WeightsSummary } from "./load_weights.ts";
+import { firstLine, parseHfConfig, readTextFile } from "./config.ts";
+import { loadQwen2Weights, type LoadWeightsOptions, type WeightsSummary } from "./load_weights.ts";
 import { HfTokenizer } from "./tokenizer.ts";
 
 /** The tokenizer of a loaded folder. */
@@ -48,25 +48,21 @@ export interface LoadModelOptions extends LoadWeightsOptions {
  * ```
  */
 export function loadModel(dir: string, opts: LoadModelOptions = {}): LoadedModel {
+  let isDir = false;
   try {
-    if (!Deno.statSync(dir).isDirectory) throw new Error("not a directory");
-  } catch (err) {
-    throw new Error(`${dir}: not a model folder: ${firstLine(err)}`);
-  }
+    isDir = Deno.statSync(dir).isDirectory;
+  } catch { /* reported below */ }
+  if (!isDir) throw new Error(`${dir}: not a model folder (no such directory)`);
   const configPath = join(dir, "config.json");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Deno.readTextFileSync(configPath));
-  } catch (err) {
-    const why = err instanceof SyntaxError ? "invalid JSON" : "missing or unreadable";
-    throw new Error(`${configPath}: ${why}: ${firstLine(err)}`);
-  }
+  const raw = parseJsonFile(configPath);
   const config = parseHfConfig(raw, configPath);
   const tokenizer = loadFolderTokenizer(dir, eosTokenId(raw));
   const tokVocab = tokenizer.tokenizer.vocabSize;
   if (tokVocab > config.vocab_size) {
     throw new Error(
-      `${join(dir, "tokenizer.json")}: ${tokVocab} token ids but ${configPath} has vocab_size ${config.vocab_size}`,
+      `${
+        join(dir, "tokenizer.json")
+      }: ${tokVocab} token ids but ${configPath} has vocab_size ${config.vocab_size}`,
     );
   }
   const codec = tokenizer.kind === "char"
@@ -79,17 +75,20 @@ export function loadModel(dir: string, opts: LoadModelOptions = {}): LoadedModel
 /** The tokenizer of `dir`: the char tokenizer when `tokenizer.json` says `"type": "char"`. */
 export function loadFolderTokenizer(dir: string, fallbackEosId?: number): FolderTokenizer {
   const path = join(dir, "tokenizer.json");
-  let json: unknown;
-  try {
-    json = JSON.parse(Deno.readTextFileSync(path));
-  } catch (err) {
-    const why = err instanceof SyntaxError ? "invalid JSON" : "missing or unreadable";
-    throw new Error(`${path}: ${why}: ${firstLine(err)}`);
-  }
+  const json = parseJsonFile(path);
   if (json !== null && typeof json === "object" && (json as { type?: unknown }).type === "char") {
     return { kind: "char", tokenizer: CharTokenizer.fromJSON(json, path) };
   }
   return { kind: "hf", tokenizer: HfTokenizer.load(dir, fallbackEosId) };
+}
+
+function parseJsonFile(path: string): unknown {
+  const text = readTextFile(path);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path}: invalid JSON: ${firstLine(err)}`);
+  }
 }
 
 /** `eos_token_id` of a raw `config.json` (a number, or the first of a list). */

@@ -13,6 +13,7 @@ import type { Qwen2Config } from "../model/config.ts";
 import { parameterShapes, Qwen2Model } from "../model/qwen2.ts";
 import {
   decodeToFloat32,
+  halfToFloat,
   type SafetensorsDtype,
   SafetensorsReader,
   type TensorInfo,
@@ -119,9 +120,7 @@ export function loadQwen2Weights(
   try {
     for (const path of files.shards) {
       const names = [...expected.keys()].filter((n) => found.get(n)!.path === path);
-      names.sort((a, b) =>
-        found.get(a)!.info.dataOffsets[0] - found.get(b)!.info.dataOffsets[0]
-      );
+      names.sort((a, b) => found.get(a)!.info.dataOffsets[0] - found.get(b)!.info.dataOffsets[0]);
       if (names.length === 0) continue;
       const reader = SafetensorsReader.open(path);
       try {
@@ -147,12 +146,41 @@ export function loadQwen2Weights(
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Float32 values of stored bytes; F32 on a little-endian host is a view, not a copy. */
-function toFloat32(bytes: Uint8Array, dtype: SafetensorsDtype): Float32Array {
-  if (dtype === "F32" && LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+/**
+ * Float32 values of stored bytes (little-endian host fast paths, else the model library's
+ * decoder): F32 is a view (no copy); BF16 shifts each 16-bit word into the high half of a
+ * float32; F16 goes through a 65,536-entry table of exact values.
+ */
+export function toFloat32(bytes: Uint8Array, dtype: SafetensorsDtype): Float32Array {
+  if (!LITTLE_ENDIAN) return decodeToFloat32(bytes, dtype);
+  if (dtype === "F32") {
+    if (bytes.byteOffset % 4 !== 0) return decodeToFloat32(bytes, dtype);
     return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   }
-  return decodeToFloat32(bytes, dtype);
+  const n = bytes.byteLength / 2;
+  const words = bytes.byteOffset % 2 === 0
+    ? new Uint16Array(bytes.buffer, bytes.byteOffset, n)
+    : new Uint16Array(bytes.slice().buffer);
+  const out = new Float32Array(n);
+  if (dtype === "BF16") {
+    const u32 = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) u32[i] = words[i] << 16;
+  } else {
+    const table = halfTable();
+    for (let i = 0; i < n; i++) out[i] = table[words[i]];
+  }
+  return out;
+}
+
+let HALF_TABLE: Float32Array | null = null;
+
+/** Every IEEE half-precision bit pattern as float32 (exact). */
+function halfTable(): Float32Array {
+  if (!HALF_TABLE) {
+    HALF_TABLE = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) HALF_TABLE[h] = halfToFloat(h);
+  }
+  return HALF_TABLE;
 }
 
 /** A trainable variable over `data` (the intermediate tensor is released). */

@@ -104,7 +104,9 @@ export class HfTokenizer {
     };
     const eos = idOf("eos_token") ?? fallbackEosId ?? null;
     if (eos === null) {
-      throw new Error(`${cfgPath}: field "eos_token": missing (and no eos_token_id in config.json)`);
+      throw new Error(
+        `${cfgPath}: field "eos_token": missing (and no eos_token_id in config.json)`,
+      );
     }
     if (special.eos_token === undefined) {
       const s = tok.id_to_token(eos);
@@ -172,7 +174,10 @@ export class HfTokenizer {
 function tokenString(v: unknown, file: string, field: string): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === "string") return v;
-  if (typeof v === "object" && !Array.isArray(v) && typeof (v as { content?: unknown }).content === "string") {
+  if (
+    typeof v === "object" && !Array.isArray(v) &&
+    typeof (v as { content?: unknown }).content === "string"
+  ) {
     return (v as { content: string }).content;
   }
   throw new Error(`${file}: field "${field}": expected a string or {"content": string}`);
@@ -197,8 +202,11 @@ function readJsonObject(path: string, required: boolean): Record<string, unknown
   try {
     text = Deno.readTextFileSync(path);
   } catch (err) {
-    if (!required && err instanceof Deno.errors.NotFound) return null;
-    throw new Error(`${path}: missing or unreadable: ${firstLine(err)}`);
+    if (!(err instanceof Deno.errors.NotFound)) {
+      throw new Error(`${path}: unreadable: ${firstLine(err)}`);
+    }
+    if (!required) return null;
+    throw new Error(`${path}: missing file`);
   }
   let json: unknown;
   try {

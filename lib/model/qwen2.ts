@@ -6,11 +6,15 @@
  * `[out, in]`), so a `model.safetensors` maps 1:1 onto {@linkcode Qwen2Model.params}.
  *
  * Per forward the weights are first *prepared* (cheap, differentiable,
- * weight-sized ops): q/k/v are concatenated into one projection with the
- * RMSNorm gain and the 1/√d attention scale folded in, gate/up likewise; the
- * final norm gain is folded into the output projection. The per-token work is
- * then, per layer: norm, 1 fused qkv matmul, RoPE on q and k together, 2
- * attention matmuls, softmax, o_proj, norm, 1 gate/up matmul, SiLU·up, down_proj.
+ * weight-sized ops, see {@linkcode PreparedWeights}): transposed to `[in, out]`,
+ * RMSNorm gains and the 1/√d attention scale folded in, q and k concatenated.
+ * The per-token work is then, per layer: norm, q·k matmul (+bias), RoPE on
+ * all q and k heads at once, v matmul (+bias), scores (GQA without repeating
+ * K/V), bias-masked softmax, probs·V, o_proj, norm, gate and up matmuls,
+ * SiLU(gate)·up, down_proj: about 40 tfjs kernels per layer. Matmul operands
+ * are laid out so none is transposed (the stock wasm matmul is 2–10× slower
+ * with one), except the decode-time scores against the KV cache, where
+ * appending keys along S is what must stay cheap.
  *
  * @module
  */
@@ -227,28 +231,31 @@ export class Qwen2Model {
         const qkFlat = tf.reshape(tf.add(tf.matMul(h, lw.qk), lw.qkBias), [N * (nh + nkv), hd]);
         const qkRot = tf.add(tf.mul(qkFlat, cosT), tf.mul(tf.matMul(qkFlat, rot), sinT));
         const v = tf.add(tf.matMul(h, lw.v), lw.vBias);
-        // → [B, heads, T, hd] (a no-op reorder when T = 1).
-        const heads = (z: tf.Tensor, n: number) =>
-          T === 1
-            ? tf.reshape(z, [B, n, 1, hd])
-            : tf.transpose(tf.reshape(z, [B, T, n, hd]), [0, 2, 1, 3]);
-        const [q, k] = tf.split(heads(qkRot, nh + nkv), [nh, nkv], 1);
-        let kh = k as tf.Tensor4D, vh = heads(v, nkv) as tf.Tensor4D;
-        if (cache) {
+        const [q, k] = tf.split(tf.reshape(qkRot, [B, T, nh + nkv, hd]), [nh, nkv], 2);
+        // [B, T, n, hd] → [B, n, T, hd] (a no-op reorder when T = 1).
+        // With `keysT`, keys transposed instead: [B, T, n, hd] → [B, n, hd, T].
+        const heads = (z: tf.Tensor, n: number, keysT = false) =>
+          (T === 1 ? tf.reshape(z, keysT ? [B, n, hd, 1] : [B, n, 1, hd]) : tf.transpose(
+            tf.reshape(z, [B, T, n, hd]),
+            keysT ? [0, 2, 3, 1] : [0, 2, 1, 3],
+          )) as tf.Tensor4D;
+        // GQA without repeating K/V: heads h = kv·g + j (HF repeat_kv), so q viewed as
+        // [B·nkv, g·T, hd] shares each K/V head between its g query heads.
+        const qg = tf.reshape(heads(q, nh), [B * nkv, g * T, hd]);
+        let vh = heads(v, nkv);
+        let scores: tf.Tensor;
+        if (cache) { // keys [B, nkv, S, hd]: appending along S is a cheap concat
+          let kh = heads(k, nkv);
           if (S0 > 0) {
             kh = tf.concat([cache.keys[i], kh], 2);
             vh = tf.concat([cache.values[i], vh], 2);
           }
           cache.setLayer(i, kh, vh);
+          scores = tf.matMul(qg, tf.reshape(kh, [B * nkv, S, hd]), false, true);
+        } else { // keys transposed once, [B, nkv, hd, T]: no transposed matmul operand
+          const kT = heads(k, nkv, true);
+          scores = tf.matMul(qg, tf.reshape(kT, [B * nkv, hd, S]));
         }
-        // GQA without repeating K/V: heads h = kv·g + j (HF repeat_kv), so q viewed as
-        // [B·nkv, g·T, hd] shares each K/V head between its g query heads.
-        const scores = tf.matMul(
-          tf.reshape(q, [B * nkv, g * T, hd]),
-          tf.reshape(kh, [B * nkv, S, hd]),
-          false,
-          true,
-        );
         const probs = tf.softmax(tf.add(tf.reshape(scores, [B, nh, T, S]), biasT));
         let att = tf.matMul(
           tf.reshape(probs, [B * nkv, g * T, S]),

@@ -69,6 +69,9 @@ export function generate(
   const topP = opts.topP ?? 1;
   if (!(topP > 0 && topP <= 1)) throw new Error(`generate: topP must be in (0, 1], got ${topP}`);
   if (!(opts.temperature >= 0)) throw new Error(`generate: temperature must be >= 0`);
+  if (!(Number.isInteger(opts.padId) && opts.padId >= 0 && opts.padId < V)) {
+    throw new Error(`generate: padId ${opts.padId} outside [0, ${V})`);
+  }
   const limits = prompts.map((p, i) => {
     if (p.length === 0) throw new Error(`generate: prompt ${i} is empty`);
     if (p.length > maxPos) {

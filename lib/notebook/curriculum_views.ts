@@ -251,3 +251,9 @@ function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** `n` steps spread evenly over `[0, total)` (distinct, ascending; fewer when total < n). */
+export function evenlySpacedSteps(total: number, n: number): number[] {
+  if (total <= 0 || n <= 0) return [];
+  return [...new Set(Array.from({ length: n }, (_, i) => Math.floor((i * total) / n)))];
+}

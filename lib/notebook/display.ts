@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type pl from "nodejs-polars";
 import type { TopLevelSpec } from "vega-lite";
 import { vegaLiteMimeBundle } from "../report/charts.ts";
 import { renderSvg } from "../report/svg.ts";
@@ -24,6 +25,9 @@ export type MimeBundle = Record<string, unknown>;
 export interface Displayable {
   [DISPLAY](): MimeBundle;
 }
+
+/** What views return for {@link show}: a displayable, a DataFrame (a table), or a pending chart. */
+export type Viewable = Displayable | pl.DataFrame | Promise<Displayable>;
 
 /** A displayable from a ready MIME bundle. */
 export function displayable(bundle: MimeBundle): Displayable {
@@ -78,7 +82,8 @@ export function kernelDisplay(): DisplayFn | undefined {
 }
 
 /**
- * Displays each item in order (charts, HTML, Markdown, DataFrames, strings, promises of these).
+ * Displays each item in order (charts, HTML, Markdown, DataFrames, strings, promises of these;
+ * arrays are shown item by item).
  * Outside a kernel, prints each item's `text/plain` form to `log` (default `console.log`).
  */
 export async function show(...items: unknown[]): Promise<void> {
@@ -91,7 +96,12 @@ export async function showWith(
   log: (text: string) => void,
   items: readonly unknown[],
 ): Promise<void> {
-  for (const item of items) {
+  for (const entry of items) {
+    const item = await entry;
+    if (Array.isArray(item)) {
+      await showWith(display, log, item);
+      continue;
+    }
     const bundle = await mimeBundle(item);
     if (display) await display(bundle, { raw: true });
     else log(plainText(bundle, item));

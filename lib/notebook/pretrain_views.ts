@@ -1,0 +1,167 @@
+/**
+ * Views of how the base model is made, for the base-model notebook: the recipe, the model, the
+ * imperfect-solution corpus and the pretraining curve.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import pl from "nodejs-polars";
+import type { TopLevelSpec } from "vega-lite";
+import type { Problem } from "../data/problem.ts";
+import { createRng } from "../data/rng.ts";
+import { miniMathTrainStream } from "../data/minimath_split.ts";
+import type { Qwen2Config } from "../model/config.ts";
+import { type CorpusMix, type SolutionKind, writeSolution } from "../pretrain/corpus.ts";
+import type { PretrainStep } from "../pretrain/pretrain.ts";
+import { curveRows, learningCurveSpec } from "../report/charts.ts";
+import type { BaseModel } from "./base_model.ts";
+import { chart, markdown, type Viewable } from "./display.ts";
+import { htmlTable, mathTextHtml, miniMathToTex, rawTextHtml } from "./math_html.ts";
+import { notice } from "./missing.ts";
+import { relativeToRoot } from "./paths.ts";
+
+/** The pretraining log `pretrain_log.jsonl` of a checkpoint folder, or `null` when absent. */
+export function readPretrainLog(dir: string): PretrainStep[] | null {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(join(dir, "pretrain_log.jsonl"));
+  } catch {
+    return null;
+  }
+  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+}
+
+/** The pretraining recipe `pretrain.json` of a checkpoint folder, or `null` when absent. */
+export function readPretrainRecipe(dir: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(Deno.readTextFileSync(join(dir, "pretrain.json")));
+  } catch {
+    return null;
+  }
+}
+
+/** A two-column `setting, value` table of a flat record (nested values as JSON). */
+export function settingsTable(record: Record<string, unknown>): pl.DataFrame {
+  const entries = Object.entries(record);
+  return pl.DataFrame([
+    pl.Series("setting", entries.map(([k]) => k), pl.Utf8),
+    pl.Series(
+      "value",
+      entries.map(([, v]) => typeof v === "string" ? v : JSON.stringify(v)),
+      pl.Utf8,
+    ),
+  ]);
+}
+
+/** The model's shape as a `setting, value` table, with its parameter count. */
+export function modelTable(config: Qwen2Config, parameters: number): pl.DataFrame {
+  return settingsTable({
+    parameters: parameters.toLocaleString("en-US"),
+    hidden_size: config.hidden_size,
+    num_hidden_layers: config.num_hidden_layers,
+    num_attention_heads: config.num_attention_heads,
+    num_key_value_heads: config.num_key_value_heads,
+    intermediate_size: config.intermediate_size,
+    vocab_size: config.vocab_size,
+    max_position_embeddings: config.max_position_embeddings,
+    tie_word_embeddings: config.tie_word_embeddings,
+  });
+}
+
+/** What each kind of corpus solution teaches the base model. */
+export const SOLUTION_KIND_NOTES: Record<SolutionKind, string> = {
+  clean: "think, then box the right answer — the behaviour RL should find",
+  wrong_final: "the same steps, but a slip in the final result, boxed",
+  no_answer: "think, then stop without a boxed answer",
+  ramble: "re-check the steps over and over until the token budget runs out (truncated)",
+};
+
+/** The corpus mix: `kind, share_pct, teaches`. */
+export function corpusMixTable(mix: CorpusMix): pl.DataFrame {
+  const kinds = Object.keys(mix) as SolutionKind[];
+  const total = kinds.reduce((s, k) => s + mix[k], 0);
+  return pl.DataFrame([
+    pl.Series("kind", kinds, pl.Utf8),
+    pl.Series("share_pct", kinds.map((k) => Math.round(1000 * mix[k] / total) / 10), pl.Float64),
+    pl.Series("teaches", kinds.map((k) => SOLUTION_KIND_NOTES[k]), pl.Utf8),
+  ]);
+}
+
+/**
+ * One training problem (level `level`) written as each kind of corpus solution: the problem
+ * typeset, each completion verbatim (what the model is trained to emit).
+ */
+export function corpusExamplesHtml(mix: CorpusMix, seed: number, level = 3): string {
+  const gen = miniMathTrainStream(seed, { levels: [level as Problem["level"]] }).next().value!;
+  const rng = createRng(seed);
+  const kinds = Object.keys(mix) as SolutionKind[];
+  const problem = `<p><b>Problem</b> (level ${gen.problem.level}, ${gen.problem.subject}): ${
+    mathTextHtml(miniMathToTex(gen.problem.problem))
+  }</p>`;
+  return problem + htmlTable(
+    ["Kind", "Completion (verbatim)"],
+    kinds.map((k) => [k, rawTextHtml(writeSolution(gen, k, rng))]),
+  );
+}
+
+/** The pretraining loss vs step (moving average over about 2 % of the run). */
+export function pretrainCurveSpec(log: readonly PretrainStep[]): TopLevelSpec {
+  const rows = curveRows("base", 1, log.map((m) => ({ ...m })));
+  return learningCurveSpec(rows, {
+    metric: "loss",
+    title: "Pretraining loss (completion tokens)",
+    yTitle: "Cross-entropy (nats / token)",
+    smooth: Math.max(1, Math.round(log.length / 50)),
+  });
+}
+
+/** Pretraining totals: steps, tokens, wall time, throughput, first and last loss. */
+export function pretrainTotalsTable(log: readonly PretrainStep[]): pl.DataFrame {
+  const tokens = log.reduce((s, m) => s + m.tokens, 0);
+  const seconds = log.reduce((s, m) => s + m.seconds, 0);
+  const tail = log.slice(-Math.max(1, Math.round(log.length / 50)));
+  return pl.DataFrame([
+    pl.Series("steps", [log.length], pl.Int64),
+    pl.Series("tokens", [tokens], pl.Int64),
+    pl.Series("minutes", [Math.round(seconds / 6) / 10], pl.Float64),
+    pl.Series("tokens_per_s", [Math.round(tokens / Math.max(seconds, 1e-9))], pl.Int64),
+    pl.Series("first_loss", [round3(log[0]?.loss)], pl.Float64),
+    pl.Series("final_loss", [round3(tail.reduce((s, m) => s + m.loss, 0) / tail.length)], pl.Float64),
+  ]);
+}
+
+function round3(x: number | undefined): number | null {
+  return typeof x === "number" && Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null;
+}
+
+/** The model's shape, or the notice of what is missing. */
+export function modelView(base: BaseModel): Viewable {
+  return base.ok ? modelTable(base.config, base.parameters) : notice(base.message);
+}
+
+/**
+ * The pretraining record of a checkpoint folder: its recipe, totals and loss curve; a notice
+ * for whatever is missing.
+ */
+export function pretrainViews(dir: string): Viewable[] {
+  const where = `\`${relativeToRoot(dir)}/\``;
+  const recipe = readPretrainRecipe(dir);
+  const log = readPretrainLog(dir);
+  const out: Viewable[] = [];
+  if (recipe) out.push(markdown("The recipe (`pretrain.json`):"), settingsTable(recipe));
+  else {
+    out.push(notice(
+      `**No \`pretrain.json\` in ${where}**: the recipe is written when \`deno task pretrain\` ` +
+        "finishes.",
+    ));
+  }
+  if (log && log.length > 0) {
+    out.push(pretrainTotalsTable(log), chart(pretrainCurveSpec(log)));
+  } else {
+    out.push(notice(
+      `**No \`pretrain_log.jsonl\` in ${where}**: the curve appears once \`deno task pretrain\` ` +
+        "has run (it logs every step).",
+    ));
+  }
+  return out;
+}
