@@ -20,7 +20,8 @@ import { fail } from "../lib/cli/fail.ts";
 import { loadProblems } from "../lib/data/load_problems.ts";
 import type { Problem } from "../lib/data/problem.ts";
 import { type EvalReport, evaluate, type GroupScore } from "../lib/eval/evaluate.ts";
-import { type LoadedModel, loadModel } from "../lib/hf/mod.ts";
+import { join } from "node:path";
+import { backendMemoryProblem, type LoadedModel, loadHfConfig, loadModel } from "../lib/hf/mod.ts";
 import { writeTextAtomic } from "../lib/io/atomic.ts";
 
 const USAGE = "usage: deno task eval --data FILE.jsonl [--model DIR] [--samples K] " +
@@ -71,6 +72,11 @@ export async function runEval(args: string[], io: EvalIO = stdio()): Promise<Eva
   problems = problems.slice(0, limit);
 
   const backend = await initBackend({ backend: values.backend, quiet: true });
+  const problem = backendMemoryProblem(
+    loadHfConfig(join(values.model!, "config.json")),
+    backend.name,
+  );
+  if (problem) throw new Error(`${values.model}: ${problem}`);
   const t0 = performance.now();
   const policy = loadModel(values.model!);
   try {

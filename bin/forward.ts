@@ -13,7 +13,8 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../lib/backend/mod.ts";
 import { fail } from "../lib/cli/fail.ts";
-import { loadModel } from "../lib/hf/mod.ts";
+import { join } from "node:path";
+import { backendMemoryProblem, loadHfConfig, loadModel } from "../lib/hf/mod.ts";
 
 const USAGE = "usage: deno task forward --model DIR (--ids 1,2,3 | --text STR) [--backend NAME]";
 
@@ -35,7 +36,12 @@ export async function runForward(
   if ((values.ids === undefined) === (values.text === undefined)) {
     throw new Error(`give exactly one of --ids and --text. ${USAGE}`);
   }
-  await initBackend({ backend: values.backend, quiet: true });
+  const backend = await initBackend({ backend: values.backend, quiet: true });
+  const problem = backendMemoryProblem(
+    loadHfConfig(join(values.model, "config.json")),
+    backend.name,
+  );
+  if (problem) throw new Error(`${values.model}: ${problem}`);
   const loaded = loadModel(values.model);
   try {
     const V = loaded.config.vocab_size;

@@ -1,6 +1,6 @@
-import { memoryEstimate, paramCount } from "../lib/hf/mod.ts";
+import { backendMemoryProblem, memoryEstimate, paramCount } from "../lib/hf/mod.ts";
 import { parameterShapes, type Qwen2Config } from "../lib/model/mod.ts";
-import { assertEquals } from "./_assert.ts";
+import { assert, assertEquals } from "./_assert.ts";
 import { HF_TINY } from "./_hf_fixtures.ts";
 
 /** DeepSeek-R1-Distill-Qwen-1.5B's config.json (the Qwen2.5-Math-1.5B architecture, untied). */
@@ -42,4 +42,14 @@ Deno.test("memoryEstimate: DeepSeek-R1-Distill-Qwen-1.5B figures", () => {
   assertEquals(m.adamw, 2 * m.weights);
   assertEquals(m.kvCachePerToken, 57_344); // 2 · 28 layers · 2 KV heads · 128 · 4 bytes
   assertEquals(m.logitsPerPosition, 607_744);
+});
+
+Deno.test("backendMemoryProblem: a 1.5B model does not fit the 4 GiB wasm heap; tiny ones do", () => {
+  const why = backendMemoryProblem(R1_1_5B, "native");
+  assert(why !== null && why.includes("14.2 GB") && why.includes("--backend tensorflow"), `${why}`);
+  assert(!why.includes("\n"));
+  assertEquals(backendMemoryProblem(R1_1_5B, "wasm") !== null, true);
+  assertEquals(backendMemoryProblem(R1_1_5B, "tensorflow"), null);
+  assertEquals(backendMemoryProblem(R1_1_5B, "cpu"), null);
+  assertEquals(backendMemoryProblem(HF_TINY, "native"), null);
 });

@@ -79,7 +79,13 @@ export function loadFolderTokenizer(dir: string, fallbackEosId?: number): Folder
   if (json !== null && typeof json === "object" && (json as { type?: unknown }).type === "char") {
     return { kind: "char", tokenizer: CharTokenizer.fromJSON(json, path) };
   }
-  return { kind: "hf", tokenizer: HfTokenizer.load(dir, fallbackEosId) };
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw new Error(`${path}: expected a JSON object`);
+  }
+  return {
+    kind: "hf",
+    tokenizer: HfTokenizer.load(dir, fallbackEosId, json as Record<string, unknown>),
+  };
 }
 
 function parseJsonFile(path: string): unknown {

@@ -82,3 +82,21 @@ export function memoryEstimate(config: Qwen2Config, contextLength = 1024): Memor
     activationsPerToken: 4 * perLayer * config.num_hidden_layers,
   };
 }
+
+/** Most bytes a wasm32 heap (the `wasm` and `native` backends) can address. */
+export const WASM_HEAP_LIMIT = 4 * 2 ** 30;
+
+/**
+ * Why `config` cannot run on `backend`, or `null`: on `wasm`/`native` the float32 weights plus
+ * the copy each forward prepares must fit the 4 GiB wasm heap (about 450 M parameters).
+ */
+export function backendMemoryProblem(config: Qwen2Config, backend: string): string | null {
+  if (backend !== "wasm" && backend !== "native") return null;
+  const m = memoryEstimate(config);
+  const need = m.weights + m.preparedWeights;
+  if (need <= WASM_HEAP_LIMIT * 0.9) return null;
+  const gb = (x: number) => `${(x / 1e9).toFixed(1)} GB`;
+  return `the model needs ${gb(need)} (float32 weights ${gb(m.weights)} + the forward's ` +
+    `prepared copy) but the ${backend} backend's wasm heap holds at most 4 GiB: use ` +
+    `--backend tensorflow (tfjs-node or tfjs-node-gpu) or --backend cpu`;
+}

@@ -75,12 +75,17 @@ export class HfTokenizer {
   /**
    * Load `dir/tokenizer.json` and `dir/tokenizer_config.json` (optional), and the chat
    * template. `fallbackEosId` (e.g. `config.json`'s `eos_token_id`) is used when the
-   * tokenizer config names no `eos_token`. One-line errors name the file and field.
+   * tokenizer config names no `eos_token`; `tokenizerJson` is `tokenizer.json` already parsed.
+   * One-line errors name the file and field.
    */
-  static load(dir: string, fallbackEosId?: number): HfTokenizer {
+  static load(
+    dir: string,
+    fallbackEosId?: number,
+    tokenizerJson?: Record<string, unknown>,
+  ): HfTokenizer {
     const tokPath = join(dir, "tokenizer.json");
     const cfgPath = join(dir, "tokenizer_config.json");
-    const tokJson = readJsonObject(tokPath, true)!;
+    const tokJson = tokenizerJson ?? readJsonObject(tokPath, true)!;
     const cfg = readJsonObject(cfgPath, false) ?? {};
     let tok: Tokenizer;
     try {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import pl from "nodejs-polars";
 import { type Preset, type VariantSpec, variantByName } from "../ablation/variants.ts";
 import { runVariant } from "../ablation/run.ts";
 import type { Problem } from "../data/problem.ts";
@@ -141,4 +142,16 @@ export function statusMarkdown(rows: readonly RowState[], t0: number, now = perf
     `_elapsed ${((now - t0) / 1000).toFixed(0)} s_`,
   ];
   return lines.join("\n");
+}
+
+/** What each variant changes: `variant, beta, reward, curriculum, description`. */
+export function variantsTable(variants: readonly (string | VariantSpec)[]): pl.DataFrame {
+  const specs = variants.map((v) => typeof v === "string" ? variantByName(v) : v);
+  return pl.DataFrame([
+    pl.Series("variant", specs.map((v) => v.name), pl.Utf8),
+    pl.Series("beta", specs.map((v) => v.train?.beta ?? null), pl.Float64),
+    pl.Series("reward", specs.map((v) => v.train?.reward ?? "–"), pl.Utf8),
+    pl.Series("curriculum", specs.map((v) => v.train?.curriculum ?? "–"), pl.Utf8),
+    pl.Series("description", specs.map((v) => v.description), pl.Utf8),
+  ]);
 }

@@ -13,9 +13,21 @@ export interface Missing {
   message: string;
 }
 
-/** A Markdown notice (a block quote with a warning sign) for a missing input. */
+const shown = new Set<string>();
+
+/**
+ * A Markdown notice (a block quote with a warning sign) for a missing input. The same message
+ * shown again (later cells of the same notebook) shortens to a pointer to the first one.
+ */
 export function notice(message: string): Displayable {
+  if (shown.has(message)) return markdown("> ⚠️ _Not available — see the notice above._");
+  shown.add(message);
   return markdown(`> ⚠️ ${message.replace(/\n/g, "\n> ")}`);
+}
+
+/** Forgets which notices were shown (tests). */
+export function resetNotices(): void {
+  shown.clear();
 }
 
 /** `true` when `x` is a {@link Missing}. */

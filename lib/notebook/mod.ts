@@ -26,3 +26,7 @@ export * from "./pretrain_views.ts";
 export * from "./eval_views.ts";
 export * from "./base_eval.ts";
 export * from "./live_training.ts";
+export * from "./results_views.ts";
+export * from "./reward_ablation.ts";
+export * from "./ablation_results.ts";
+export * from "./nbconvert.ts";

@@ -90,7 +90,8 @@ export function formatFailure(notebook: string, f: CellFailure): string {
   const src = f.source.split("\n");
   const shown = src.slice(0, 8).map((l) => `    | ${l}`);
   if (src.length > 8) shown.push(`    | … (${src.length - 8} more lines)`);
-  const tb = f.traceback.filter((l) => l.trim() !== "").slice(0, 12).map((l) => `    ${l}`);
+  const tb = f.traceback.filter((l) => l.trim() !== "" && l.trim() !== f.error).slice(0, 12)
+    .map((l) => `    ${l}`);
   return [
     `${notebook}: cell ${f.cell} (code cell ${f.codeCell}) failed: ${f.error}`,
     ...shown,

@@ -32,8 +32,15 @@ export function baseModelDir(
   return join(root, "data", "base");
 }
 
-/** The results directory written by `deno task ablate`: `results/` under the repository root. */
-export function resultsDir(root: string = repoRoot()): string {
+/**
+ * The results directory written by `deno task ablate`: `$SSR1_RESULTS_DIR` when set (absolute, or
+ * relative to the repository root), else `results/`.
+ */
+export function resultsDir(
+  root: string = repoRoot(),
+  env: string | undefined = Deno.env.get("SSR1_RESULTS_DIR"),
+): string {
+  if (env) return env.startsWith("/") ? env : join(root, env);
   return join(root, "results");
 }
 

@@ -24,8 +24,8 @@ export interface NotebookPreset {
   training: Preset;
   /** Notebooks 03 and 04: evaluation of each trained run (problems per level; k from `training`). */
   trainEvalPerLevel: number;
-  /** Notebook 04: seeds per variant (≥ 2 for confidence intervals). */
-  seeds: number;
+  /** Notebook 04: the seeds of each variant (≥ 2 for confidence intervals). */
+  seeds: number[];
 }
 
 /** The names `SSR1_PRESET` accepts. */
@@ -47,7 +47,7 @@ export function notebookPreset(name: string | undefined = Deno.env.get("SSR1_PRE
       baseEval: { perLevel: 100, samples: 4 },
       training: quick,
       trainEvalPerLevel: 20,
-      seeds: 2,
+      seeds: [1, 2],
     };
   }
   if (which === "small") {
@@ -63,7 +63,7 @@ export function notebookPreset(name: string | undefined = Deno.env.get("SSR1_PRE
       baseEval: { perLevel: 2, samples: 2 },
       training: { ...tiny, grpo: { ...tiny.grpo, steps: 3 } },
       trainEvalPerLevel: 1,
-      seeds: 2,
+      seeds: [1, 2],
     };
   }
   throw new Error(

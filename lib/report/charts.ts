@@ -81,6 +81,7 @@ export function learningCurveSpec(
     type: "nominal",
     title: "Variant",
     scale: { domain: variants },
+    legend: { labelLimit: 400 },
   };
   const x = { field: "step", type: "quantitative", title: "Step" };
   const yAxis = options.percent ? { format: ".0%" } : {};
@@ -220,7 +221,13 @@ export function accuracyByLevelSpec(
     mark: { type: "bar" },
     encoding: {
       y: { field: "accuracy", type: "quantitative", title: "Accuracy", axis: { format: ".0%" } },
-      color: { field: "variant", type: "nominal", title: "Variant", scale: { domain: variants } },
+      color: {
+        field: "variant",
+        type: "nominal",
+        title: "Variant",
+        scale: { domain: variants },
+        legend: { labelLimit: 400 },
+      },
     },
   }];
   if ((options.errorBars ?? true) && values.some((v) => v.lo !== null)) {
