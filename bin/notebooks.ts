@@ -52,7 +52,9 @@ try {
   });
   if (selected.length === 0) throw new Error(`${dir}: no notebooks`);
   const inplace = values.inplace ?? (values.out === undefined && preset.name === "default");
-  if (inplace && values.out !== undefined) throw new Error("--inplace and --out exclude each other");
+  if (inplace && values.out !== undefined) {
+    throw new Error("--inplace and --out exclude each other");
+  }
   const outDir = values.out ?? await Deno.makeTempDir({ prefix: "ssr1-notebooks-" });
   const cellTimeout = values["cell-timeout"] === undefined
     ? undefined
@@ -77,19 +79,25 @@ try {
     const rel = `notebooks/${name}`;
     if (r.failure) {
       console.error(formatFailure(rel, r.failure));
-      console.error(`notebooks: ${rel} failed after ${r.seconds.toFixed(1)} s (output: ${r.output})`);
+      console.error(
+        `notebooks: ${rel} failed after ${r.seconds.toFixed(1)} s (output: ${r.output})`,
+      );
       Deno.exit(1);
     }
     if (r.code !== 0) {
       const tail = r.stderr.trim().split("\n").slice(-15).join("\n");
-      console.error(`${rel}: nbconvert exited with code ${r.code} (no failing cell found):\n${tail}`);
+      console.error(
+        `${rel}: nbconvert exited with code ${r.code} (no failing cell found):\n${tail}`,
+      );
       Deno.exit(1);
     }
     if (inplace) await Deno.copyFile(r.output, path);
     console.log(`notebooks: ${rel} ok in ${r.seconds.toFixed(1)} s`);
   }
   console.log(
-    `notebooks: ${selected.length} notebook(s) ok in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `notebooks: ${selected.length} notebook(s) ok in ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s`,
   );
 } catch (e) {
   fail(e);

@@ -11,7 +11,8 @@ import { deriveSeed } from "../data/rng.ts";
 import { extractAnswer } from "../grade/extract.ts";
 import { isEquivalent } from "../grade/equivalent.ts";
 import { generate } from "../model/sampler.ts";
-import type { Policy } from "../rl/policy.ts";
+import { isWellFormatted } from "../reward/format.ts";
+import { judgedText, type Policy } from "../rl/policy.ts";
 
 /** Evaluation settings. */
 export interface EvalOptions {
@@ -39,6 +40,8 @@ export interface SampleResult {
   sample: number;
   /** The completion text. */
   completion: string;
+  /** `<think>…</think>` then a boxed answer (see `lib/reward/format.ts`). */
+  wellFormatted: boolean;
   /** The extracted final answer (null: none found). */
   answer: string | null;
   /** Whether the answer is equivalent to the gold answer. */
@@ -120,6 +123,7 @@ export function evaluate(policy: Policy, problems: Problem[], opts: EvalOptions)
         problem: job.problem,
         sample: job.sample,
         completion,
+        wellFormatted: isWellFormatted(judgedText(policy.codec, completion)),
         answer,
         correct: answer !== null && isEquivalent(answer, gold),
         length: ids.length,
@@ -162,7 +166,7 @@ export function summarize(
     bySubject: group((p) => p.subject),
     meanLength: mean(results.map((r) => r.length)),
     truncationRate: mean(results.map((r) => r.truncated ? 1 : 0)),
-    formatRate: mean(results.map((r) => wellFormatted(r.completion) ? 1 : 0)),
+    formatRate: mean(results.map((r) => r.wellFormatted ? 1 : 0)),
     tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
     seconds,
     results,
@@ -185,8 +189,4 @@ export function majorityCorrect(samples: SampleResult[]): boolean {
   let best: (typeof classes)[number] | undefined;
   for (const c of classes) if (!best || c.votes > best.votes) best = c;
   return best?.correct ?? false;
-}
-
-function wellFormatted(text: string): boolean {
-  return /^\s*<think>[\s\S]*<\/think>\s*\\boxed\{[\s\S]*\}\s*$/.test(text);
 }

@@ -42,7 +42,12 @@ export function hfCodec(tokenizer: HfTokenizer, opts: HfCodecOptions = {}): Prom
     return tokenizer.applyChatTemplate(messages, { addGenerationPrompt: true });
   };
   const drop = new Set([tokenizer.eosId, tokenizer.padId]);
+  // R1-style templates open the think block in the generation prompt.
+  const opened = /<think>\s*$/.exec(
+    promptText({ problem: "", solution: "", answer: "", subject: "", level: 1, unique_id: "" }),
+  );
   return {
+    ...(opened ? { completionPrefix: opened[0] } : {}),
     encodePrompt: (p) => tokenizer.encode(promptText(p)),
     decode: (ids) => tokenizer.decode(ids.filter((id) => !drop.has(id))),
     encode: (text) => tokenizer.encode(text),

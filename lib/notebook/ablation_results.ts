@@ -105,16 +105,18 @@ export function sampleEntriesHtml(entries: readonly SampleEntry[]): string {
   let lastProblem = "";
   return entries.map((e) => {
     const color = e.correct ? "#2a9d3a" : "#d33";
-    const head = e.problem === lastProblem ? "" : `<h4 style="margin:14px 0 4px">${
-      e.level !== undefined ? `Level ${e.level}: ` : ""
-    }${mathTextHtml(miniMathToTex(e.problem))} &nbsp; <small>gold ${
-      e.answer !== undefined ? texHtml(e.answer) : "–"
-    }</small></h4>`;
+    const head = e.problem === lastProblem
+      ? ""
+      : `<h4 style="margin:14px 0 4px">${e.level !== undefined ? `Level ${e.level}: ` : ""}${
+        mathTextHtml(miniMathToTex(e.problem))
+      } &nbsp; <small>gold ${e.answer !== undefined ? texHtml(e.answer) : "–"}</small></h4>`;
     lastProblem = e.problem;
     return `${head}<div style="border-left:4px solid ${color};padding:2px 10px;margin:4px 0">
-<div><b>${escapeHtml(e.variant ?? "")}</b>${e.seed !== undefined ? ` · seed ${e.seed}` : ""} · <b style="color:${color}">${
-      e.correct ? "correct" : "wrong"
-    }</b> · extracted ${e.predicted !== undefined ? texHtml(e.predicted) : "<i>none</i>"}</div>
+<div><b>${escapeHtml(e.variant ?? "")}</b>${
+      e.seed !== undefined ? ` · seed ${e.seed}` : ""
+    } · <b style="color:${color}">${e.correct ? "correct" : "wrong"}</b> · extracted ${
+      e.predicted !== undefined ? texHtml(e.predicted) : "<i>none</i>"
+    }</div>
 ${rawTextHtml(e.completion)}
 </div>`;
   }).join("\n");

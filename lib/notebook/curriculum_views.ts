@@ -6,7 +6,12 @@
  */
 import pl from "nodejs-polars";
 import type { TopLevelSpec } from "vega-lite";
-import { type Bins, DEFAULT_LEVEL_BINS, DIFFICULTIES, type LevelBinning } from "../curriculum/bins.ts";
+import {
+  type Bins,
+  DEFAULT_LEVEL_BINS,
+  DIFFICULTIES,
+  type LevelBinning,
+} from "../curriculum/bins.ts";
 import type { Sampler } from "../curriculum/sampler.ts";
 import type { Schedule } from "../curriculum/schedule.ts";
 import { LEVELS, type Problem } from "../data/problem.ts";
@@ -22,9 +27,17 @@ export function levelBinsTable(
   const total = DIFFICULTIES.reduce((s, d) => s + bins[d].length, 0);
   return pl.DataFrame([
     pl.Series("bin", [...DIFFICULTIES], pl.Utf8),
-    pl.Series("levels", DIFFICULTIES.map((d) => binning[d].map((l) => `L${l}`).join(", ")), pl.Utf8),
+    pl.Series(
+      "levels",
+      DIFFICULTIES.map((d) => binning[d].map((l) => `L${l}`).join(", ")),
+      pl.Utf8,
+    ),
     pl.Series("problems", DIFFICULTIES.map((d) => bins[d].length), pl.Int64),
-    pl.Series("share_pct", DIFFICULTIES.map((d) => round(100 * bins[d].length / total, 1)), pl.Float64),
+    pl.Series(
+      "share_pct",
+      DIFFICULTIES.map((d) => round(100 * bins[d].length / total, 1)),
+      pl.Float64,
+    ),
   ]);
 }
 
@@ -83,10 +96,22 @@ export function passRateBinsTable(
       DIFFICULTIES.map((d) => stat(d, (xs) => xs.reduce((a, b) => a + b, 0) / xs.length)),
       pl.Float64,
     ),
-    pl.Series("min_pass_pct", DIFFICULTIES.map((d) => stat(d, (xs) => Math.min(...xs))), pl.Float64),
-    pl.Series("max_pass_pct", DIFFICULTIES.map((d) => stat(d, (xs) => Math.max(...xs))), pl.Float64),
+    pl.Series(
+      "min_pass_pct",
+      DIFFICULTIES.map((d) => stat(d, (xs) => Math.min(...xs))),
+      pl.Float64,
+    ),
+    pl.Series(
+      "max_pass_pct",
+      DIFFICULTIES.map((d) => stat(d, (xs) => Math.max(...xs))),
+      pl.Float64,
+    ),
     ...LEVELS.map((l) =>
-      pl.Series(`L${l}`, DIFFICULTIES.map((d) => bins[d].filter((p) => p.level === l).length), pl.Int64)
+      pl.Series(
+        `L${l}`,
+        DIFFICULTIES.map((d) => bins[d].filter((p) => p.level === l).length),
+        pl.Int64,
+      )
     ),
   ]);
 }

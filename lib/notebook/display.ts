@@ -90,22 +90,48 @@ export async function show(...items: unknown[]): Promise<void> {
   await showWith(kernelDisplay(), console.log, items);
 }
 
-/** {@link show} with an explicit display function and fallback logger (for tests). */
+/**
+ * {@link show} with an explicit display function and fallback logger (for tests). With a display
+ * function, waits for the kernel to send the outputs before returning (see {@link settle}).
+ */
 export async function showWith(
   display: DisplayFn | undefined,
   log: (text: string) => void,
   items: readonly unknown[],
 ): Promise<void> {
+  const bytes = await showAll(display, log, items);
+  if (display) await settle(bytes);
+}
+
+async function showAll(
+  display: DisplayFn | undefined,
+  log: (text: string) => void,
+  items: readonly unknown[],
+): Promise<number> {
+  let bytes = 0;
   for (const entry of items) {
     const item = await entry;
     if (Array.isArray(item)) {
-      await showWith(display, log, item);
+      bytes += await showAll(display, log, item);
       continue;
     }
     const bundle = await mimeBundle(item);
-    if (display) await display(bundle, { raw: true });
-    else log(plainText(bundle, item));
+    if (display) {
+      await display(bundle, { raw: true });
+      bytes += JSON.stringify(bundle).length;
+    } else log(plainText(bundle, item));
   }
+  return bytes;
+}
+
+/**
+ * Gives the kernel time to send `bytes` of outputs (50 ms plus 100 ms per MB). Deno's kernel
+ * (2.x) sends display messages from a queue and can report a cell idle before they are out;
+ * nbconvert and JupyterLab then drop them. Yielding to the event loop after displaying lets
+ * the queue drain, so cells should end with `await show(…)` rather than a bare expression.
+ */
+export function settle(bytes: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50 + Math.ceil(bytes / 10_000)));
 }
 
 /** A display that is replaced in place on every `update` (live progress). */
@@ -135,6 +161,7 @@ export function liveDisplay(
       }
       await display(bundle, { raw: true, display_id: id, update: shown });
       shown = true;
+      await settle(JSON.stringify(bundle).length);
     },
   };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { type Preset, type VariantSpec, variantByName } from "../ablation/variants.ts";
+import { type Preset, variantByName, type VariantSpec } from "../ablation/variants.ts";
 import { runVariant } from "../ablation/run.ts";
 import type { Problem } from "../data/problem.ts";
 import { type CurveRow, rewardCurveSpec } from "../report/charts.ts";
@@ -125,18 +125,22 @@ export async function trainLive(
 }
 
 /** The live status table: one row per (variant, seed) with its latest step's metrics. */
-export function statusMarkdown(rows: readonly RowState[], t0: number, now = performance.now()): string {
+export function statusMarkdown(
+  rows: readonly RowState[],
+  t0: number,
+  now = performance.now(),
+): string {
   const f = (x: number | undefined, d: number) => x === undefined ? "" : x.toFixed(d);
   const lines = [
     "| variant | seed | step | reward | accuracy | length | KL | s/step | state |",
     "|:--|--:|--:|--:|--:|--:|--:|--:|:--|",
     ...rows.map((r) => {
       const m = r.last;
-      return `| ${r.variant} | ${r.seed} | ${m ? `${m.step}/${r.total}` : r.total ? `0/${r.total}` : "–"} | ${
-        f(m?.reward, 3)
-      } | ${m ? `${(100 * m.accuracy).toFixed(1)}%` : ""} | ${f(m?.completion_length, 1)} | ${
-        f(m?.kl, 4)
-      } | ${f(m?.step_time, 2)} | ${r.state} |`;
+      return `| ${r.variant} | ${r.seed} | ${
+        m ? `${m.step}/${r.total}` : r.total ? `0/${r.total}` : "–"
+      } | ${f(m?.reward, 3)} | ${m ? `${(100 * m.accuracy).toFixed(1)}%` : ""} | ${
+        f(m?.completion_length, 1)
+      } | ${f(m?.kl, 4)} | ${f(m?.step_time, 2)} | ${r.state} |`;
     }),
     "",
     `_elapsed ${((now - t0) / 1000).toFixed(0)} s_`,

@@ -26,9 +26,10 @@ export async function loadMath500(path: string = math500Path()): Promise<Math500
     if (e instanceof Deno.errors.NotFound) {
       return {
         ok: false,
-        message: `**MATH-500 is not available here**: \`${
-          relativeToRoot(path)
-        }\` does not exist. The notebook reads it from \`../shared/data/math500/test.jsonl\` ` +
+        message:
+          `**MATH-500 is not available here**: \`${
+            relativeToRoot(path)
+          }\` does not exist. The notebook reads it from \`../shared/data/math500/test.jsonl\` ` +
           "beside the clone (it is never copied into the project); everything else in this " +
           "notebook works without it.",
       };

@@ -247,7 +247,12 @@ interface RunOutput {
 }
 
 async function run(cmd: string[], env?: Record<string, string>): Promise<RunOutput> {
-  const p = await new Deno.Command(cmd[0], { args: cmd.slice(1), env, stdout: "piped", stderr: "piped" })
+  const p = await new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  })
     .output();
   const dec = new TextDecoder();
   return { code: p.code, stdout: dec.decode(p.stdout), stderr: dec.decode(p.stderr) };

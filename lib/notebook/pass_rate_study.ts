@@ -13,10 +13,10 @@ import { chart, markdown, type Viewable } from "./display.ts";
 import { type Missing, notice } from "./missing.ts";
 import {
   measurePassRates,
-  type PassRateOptions,
   passRateBinsSpec,
   passRateBinsTable,
   passRateByLevelTable,
+  type PassRateOptions,
 } from "./curriculum_views.ts";
 
 /** Measured pass rates and the bins they give. */

@@ -32,7 +32,9 @@ export interface NotebookPreset {
 export const NOTEBOOK_PRESET_NAMES = ["default", "small"] as const;
 
 /** Builds a preset by name (`default` when `name` is undefined or empty). */
-export function notebookPreset(name: string | undefined = Deno.env.get("SSR1_PRESET")): NotebookPreset {
+export function notebookPreset(
+  name: string | undefined = Deno.env.get("SSR1_PRESET"),
+): NotebookPreset {
   const which = name?.trim() || "default";
   if (which === "default") {
     const quick = presetByName("quick");

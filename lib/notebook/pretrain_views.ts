@@ -10,11 +10,11 @@ import type { TopLevelSpec } from "vega-lite";
 import type { Problem } from "../data/problem.ts";
 import { createRng } from "../data/rng.ts";
 import { miniMathTrainStream } from "../data/minimath_split.ts";
-import type { Qwen2Config } from "../model/config.ts";
+import { loadConfig, type Qwen2Config } from "../model/config.ts";
 import { type CorpusMix, type SolutionKind, writeSolution } from "../pretrain/corpus.ts";
 import type { PretrainStep } from "../pretrain/pretrain.ts";
-import { curveRows, learningCurveSpec } from "../report/charts.ts";
-import type { BaseModel } from "./base_model.ts";
+import { curveRows, learningCurveSpec, VEGA_LITE_SCHEMA } from "../report/charts.ts";
+import { type BaseModel, parameterCount } from "./base_model.ts";
 import { chart, markdown, type Viewable } from "./display.ts";
 import { htmlTable, mathTextHtml, miniMathToTex, rawTextHtml } from "./math_html.ts";
 import { notice } from "./missing.ts";
@@ -104,14 +104,23 @@ export function corpusExamplesHtml(mix: CorpusMix, seed: number, level = 3): str
   );
 }
 
-/** The pretraining loss vs step (moving average over about 2 % of the run). */
-export function pretrainCurveSpec(log: readonly PretrainStep[]): TopLevelSpec {
-  const rows = curveRows("base", 1, log.map((m) => ({ ...m })));
-  return learningCurveSpec(rows, {
+/**
+ * The pretraining loss vs step: a trailing moving average over about 2 % of the run, thinned to
+ * at most `maxPoints` points (the last step always kept) so long runs stay light in a notebook.
+ */
+export function pretrainCurveSpec(log: readonly PretrainStep[], maxPoints = 300): TopLevelSpec {
+  const window = Math.max(1, Math.round(log.length / 50));
+  const every = Math.max(1, Math.ceil(log.length / maxPoints));
+  let sum = 0;
+  const smoothed = log.map((m, i) => {
+    sum += m.loss;
+    if (i >= window) sum -= log[i - window].loss;
+    return { step: m.step, loss: sum / Math.min(i + 1, window) };
+  }).filter((_, i) => i % every === 0 || i === log.length - 1);
+  return learningCurveSpec(curveRows("base", 1, smoothed), {
     metric: "loss",
     title: "Pretraining loss (completion tokens)",
     yTitle: "Cross-entropy (nats / token)",
-    smooth: Math.max(1, Math.round(log.length / 50)),
   });
 }
 
@@ -126,7 +135,11 @@ export function pretrainTotalsTable(log: readonly PretrainStep[]): pl.DataFrame 
     pl.Series("minutes", [Math.round(seconds / 6) / 10], pl.Float64),
     pl.Series("tokens_per_s", [Math.round(tokens / Math.max(seconds, 1e-9))], pl.Int64),
     pl.Series("first_loss", [round3(log[0]?.loss)], pl.Float64),
-    pl.Series("final_loss", [round3(tail.reduce((s, m) => s + m.loss, 0) / tail.length)], pl.Float64),
+    pl.Series(
+      "final_loss",
+      [round3(tail.reduce((s, m) => s + m.loss, 0) / tail.length)],
+      pl.Float64,
+    ),
   ]);
 }
 
@@ -134,9 +147,53 @@ function round3(x: number | undefined): number | null {
   return typeof x === "number" && Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null;
 }
 
-/** The model's shape, or the notice of what is missing. */
-export function modelView(base: BaseModel): Viewable {
-  return base.ok ? modelTable(base.config, base.parameters) : notice(base.message);
+/**
+ * The model's shape; without a loadable checkpoint, the notice of what is missing and the shape
+ * from `config.json` alone when it is there.
+ */
+export function modelView(base: BaseModel): Viewable[] {
+  if (base.ok) return [modelTable(base.config, base.parameters)];
+  const out: Viewable[] = [notice(base.message)];
+  try {
+    const config = loadConfig(join(base.dir, "config.json"));
+    out.push(
+      markdown("The architecture, from `config.json`:"),
+      modelTable(config, parameterCount(config)),
+    );
+  } catch {
+    // no usable config.json either: the notice says it all
+  }
+  return out;
+}
+
+/** The corpus mix as bars: the share of each kind of solution. */
+export function corpusMixSpec(mix: CorpusMix): TopLevelSpec {
+  const kinds = Object.keys(mix) as SolutionKind[];
+  const total = kinds.reduce((s, k) => s + mix[k], 0);
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: "The pretraining corpus: kinds of solution",
+    width: 320,
+    height: 140,
+    data: { values: kinds.map((kind) => ({ kind, share: mix[kind] / total })) },
+    mark: { type: "bar" },
+    encoding: {
+      y: { field: "kind", type: "nominal", title: null, sort: kinds },
+      x: {
+        field: "share",
+        type: "quantitative",
+        title: "Share of examples",
+        axis: { format: ".0%" },
+      },
+      color: {
+        field: "kind",
+        type: "nominal",
+        legend: null,
+        scale: { domain: kinds, range: ["#59a14f", "#e15759", "#edc948", "#9c9c9c"] },
+      },
+      tooltip: [{ field: "kind" }, { field: "share", format: ".0%" }],
+    },
+  } as TopLevelSpec;
 }
 
 /**

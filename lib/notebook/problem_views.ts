@@ -81,9 +81,18 @@ export interface ProblemsHtmlOptions {
 }
 
 /** A typeset table of problems: level, subject, problem, (solution,) answer. */
-export function problemsHtml(problems: readonly Problem[], options: ProblemsHtmlOptions = {}): string {
+export function problemsHtml(
+  problems: readonly Problem[],
+  options: ProblemsHtmlOptions = {},
+): string {
   const text = (s: string) => mathTextHtml(options.miniMath ? miniMathToTex(s) : s);
-  const header = ["Level", "Subject", "Problem", ...(options.solution ? ["Solution"] : []), "Answer"];
+  const header = [
+    "Level",
+    "Subject",
+    "Problem",
+    ...(options.solution ? ["Solution"] : []),
+    "Answer",
+  ];
   const rows = problems.map((p) => [
     String(p.level),
     p.subject,

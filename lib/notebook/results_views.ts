@@ -10,8 +10,8 @@ import type { TopLevelSpec } from "vega-lite";
 import {
   accuracyByLevelSpec,
   type CurveRow,
-  learningCurveSpec,
   type LearningCurveOptions,
+  learningCurveSpec,
   VEGA_LITE_SCHEMA,
 } from "../report/charts.ts";
 import type { RunSummary } from "../report/run_summary.ts";
@@ -43,12 +43,18 @@ export function comparisonTable(runs: readonly RunSummary[]): pl.DataFrame {
   return pl.DataFrame([
     col("variant", (r) => String(r.variant)),
     pl.Series("seeds", agg.map((r) => n(r, "n_seeds") ?? 0), pl.Int64),
-    col("pass@1 % (± 95% CI)", (r) => formatMeanCi(n(r, "pass_at_1_mean"), n(r, "pass_at_1_ci95"), pct)),
+    col(
+      "pass@1 % (± 95% CI)",
+      (r) => formatMeanCi(n(r, "pass_at_1_mean"), n(r, "pass_at_1_ci95"), pct),
+    ),
     col("× base", (r) => {
       const x = n(r, "x_over_base");
       return x === null ? "–" : `${x.toFixed(2)}×`;
     }),
-    col(`maj@${k ?? "k"} % (± 95% CI)`, (r) => formatMeanCi(n(r, "maj_at_k_mean"), n(r, "maj_at_k_ci95"), pct)),
+    col(
+      `maj@${k ?? "k"} % (± 95% CI)`,
+      (r) => formatMeanCi(n(r, "maj_at_k_mean"), n(r, "maj_at_k_ci95"), pct),
+    ),
     ...levels.map((l) =>
       col(`L${l} %`, (r) => formatMeanCi(n(r, `acc_l${l}_mean`), n(r, `acc_l${l}_ci95`), pct))
     ),
@@ -63,7 +69,10 @@ export function comparisonMarkdown(runs: readonly RunSummary[]): string {
 }
 
 /** pass@1 per variant: mean over seeds as bars, 95 % CI as error bars (with ≥ 2 seeds). */
-export function passAt1Spec(runs: readonly RunSummary[], title = "pass@1 by variant"): TopLevelSpec {
+export function passAt1Spec(
+  runs: readonly RunSummary[],
+  title = "pass@1 by variant",
+): TopLevelSpec {
   const variants = [...new Set(runs.map((r) => r.variant))];
   const values = variants.map((variant) => {
     const s = summarize(runs.filter((r) => r.variant === variant).map((r) => r.pass_at_1));
@@ -101,7 +110,13 @@ export function passAt1Spec(runs: readonly RunSummary[], title = "pass@1 by vari
     height: 240,
     data: { values },
     encoding: {
-      x: { field: "variant", type: "nominal", title: null, sort: variants, axis: { labelAngle: -30 } },
+      x: {
+        field: "variant",
+        type: "nominal",
+        title: null,
+        sort: variants,
+        axis: { labelAngle: -30 },
+      },
     },
     layer: layers,
   } as TopLevelSpec;
@@ -157,7 +172,11 @@ export function stepCostTable(curves: readonly CurveRow[]): pl.DataFrame {
     pl.Series("rollout_s", variants.map((v) => mean(v, "gen_time")), pl.Float64),
     pl.Series("update_s", variants.map((v) => mean(v, "train_time")), pl.Float64),
     pl.Series("reference_s", variants.map((v) => mean(v, "ref_time")), pl.Float64),
-    pl.Series("tensors_MiB", variants.map((v) => round(max(v, "tensor_bytes") / mib, 1)), pl.Float64),
+    pl.Series(
+      "tensors_MiB",
+      variants.map((v) => round(max(v, "tensor_bytes") / mib, 1)),
+      pl.Float64,
+    ),
     pl.Series("peak_rss_MiB", variants.map((v) => round(max(v, "rss_bytes") / mib, 0)), pl.Float64),
   ]);
 }
@@ -191,7 +210,12 @@ export function stepTimeSpec(curves: readonly CurveRow[]): TopLevelSpec {
     mark: { type: "bar" },
     encoding: {
       y: { field: "variant", type: "nominal", title: null, sort: variants },
-      x: { field: "seconds", type: "quantitative", title: "Seconds per step (mean)", stack: "zero" },
+      x: {
+        field: "seconds",
+        type: "quantitative",
+        title: "Seconds per step (mean)",
+        stack: "zero",
+      },
       color: { field: "part", type: "nominal", title: "Part", sort: parts.map(([p]) => p) },
       order: { field: "order", type: "quantitative" },
       tooltip: [{ field: "variant" }, { field: "part" }, { field: "seconds", format: ".2f" }],
@@ -202,8 +226,20 @@ export function stepTimeSpec(curves: readonly CurveRow[]): TopLevelSpec {
 /** Memory per step: live tfjs tensor bytes and the process's resident set, per variant. */
 export function memorySpec(curves: readonly CurveRow[]): TopLevelSpec {
   const values = curves.flatMap((r) => [
-    { variant: r.variant, seed: r.seed, step: r.step, kind: "tfjs tensors", MiB: num(r.tensor_bytes) / 2 ** 20 },
-    { variant: r.variant, seed: r.seed, step: r.step, kind: "process RSS", MiB: num(r.rss_bytes) / 2 ** 20 },
+    {
+      variant: r.variant,
+      seed: r.seed,
+      step: r.step,
+      kind: "tfjs tensors",
+      MiB: num(r.tensor_bytes) / 2 ** 20,
+    },
+    {
+      variant: r.variant,
+      seed: r.seed,
+      step: r.step,
+      kind: "process RSS",
+      MiB: num(r.rss_bytes) / 2 ** 20,
+    },
   ]);
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -229,7 +265,11 @@ export function memorySpec(curves: readonly CurveRow[]): TopLevelSpec {
 export function costViews(set: RunSet | Missing): Viewable[] {
   if (!set.ok) return [notice(set.message)];
   if (set.curves.length === 0) return [markdown("_No training steps: no cost to show._")];
-  return [stepCostTable(set.curves), chart(stepTimeSpec(set.curves)), chart(memorySpec(set.curves))];
+  return [
+    stepCostTable(set.curves),
+    chart(stepTimeSpec(set.curves)),
+    chart(memorySpec(set.curves)),
+  ];
 }
 
 /** Evaluation views: the comparison table, pass@1 with CIs, and accuracy by level. */

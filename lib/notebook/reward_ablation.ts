@@ -7,7 +7,7 @@
  */
 import pl from "nodejs-polars";
 import type { TopLevelSpec } from "vega-lite";
-import { type VariantSpec, variantByName } from "../ablation/variants.ts";
+import { variantByName, type VariantSpec } from "../ablation/variants.ts";
 import { VEGA_LITE_SCHEMA } from "../report/charts.ts";
 import { REWARD_PRESETS, rewardPreset, type RewardPresetName } from "../reward/presets.ts";
 

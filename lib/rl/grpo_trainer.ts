@@ -28,7 +28,7 @@ import { grpoLoss, type LossType } from "../train/grpo_loss.ts";
 import { type LrSchedule, lrSchedule, type LrSchedulerType } from "../train/lr_schedule.ts";
 import { NonFiniteGuard } from "../train/nonfinite.ts";
 import { accumulatedGrads, chunkByTokens } from "../train/param_grads.ts";
-import type { Policy } from "./policy.ts";
+import { judgedText, type Policy } from "./policy.ts";
 
 /** GRPO hyper-parameters, named as in TRL's `GRPOConfig` where one exists. */
 export interface GRPOConfig {
@@ -262,7 +262,8 @@ export class GRPOTrainer {
     });
     const completions = out.tokens.map((ids) => codec.decode(ids));
     const lengths = out.tokens.map((ids) => ids.length);
-    const scored = this.reward.breakdown(completions, expanded, {
+    const judged = completions.map((text) => judgedText(codec, text));
+    const scored = this.reward.breakdown(judged, expanded, {
       lengths,
       maxLength: c.max_completion_length,
     });

@@ -21,6 +21,17 @@ export interface PromptCodec {
   eosId: number;
   /** Padding id. */
   padId: number;
+  /**
+   * Text the prompt already holds that belongs to the answer's format — e.g. `<think>\n` at the
+   * end of DeepSeek-R1's chat template. Rewards and format checks see `completionPrefix +
+   * completion`. Default: none.
+   */
+  completionPrefix?: string;
+}
+
+/** The text rewards and format checks judge: the codec's completion prefix, then the completion. */
+export function judgedText(codec: PromptCodec, completion: string): string {
+  return (codec.completionPrefix ?? "") + completion;
 }
 
 /** A model and its codec. */

@@ -1,0 +1,32 @@
+import { assert, assertEquals } from "./_assert.ts";
+import { join } from "node:path";
+import {
+  baseModelDir,
+  math500Path,
+  relativeToRoot,
+  repoRoot,
+  resultsDir,
+} from "../lib/notebook/paths.ts";
+
+Deno.test("repoRoot: the folder holding deno.json, whatever the working directory", () => {
+  const root = repoRoot();
+  assert(Deno.statSync(join(root, "deno.json")).isFile);
+  assert(!root.endsWith("/"));
+});
+
+Deno.test("math500Path: ../shared/data/math500/test.jsonl beside the clone", () => {
+  assertEquals(math500Path("/x/main"), "/x/shared/data/math500/test.jsonl");
+});
+
+Deno.test("baseModelDir / resultsDir: defaults, absolute and relative overrides", () => {
+  assertEquals(baseModelDir("/r", undefined), "/r/data/base");
+  assertEquals(baseModelDir("/r", "/tmp/b"), "/tmp/b");
+  assertEquals(baseModelDir("/r", "ck/b"), "/r/ck/b");
+  assertEquals(resultsDir("/r", undefined), "/r/results");
+  assertEquals(resultsDir("/r", "/tmp/res"), "/tmp/res");
+});
+
+Deno.test("relativeToRoot: paths under the root lose it, others stay", () => {
+  assertEquals(relativeToRoot("/r/data/base", "/r"), "data/base");
+  assertEquals(relativeToRoot("/elsewhere/x", "/r"), "/elsewhere/x");
+});
