@@ -11,7 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { initBackend } from "../lib/backend/mod.ts";
-import { miniMathHeldOut } from "../lib/data/minimath_split.ts";
+import { miniMathHeldOutByLevel } from "../lib/data/minimath_split.ts";
 import { presetByName, runGrid } from "../lib/ablation/mod.ts";
 import { fail } from "../lib/cli/fail.ts";
 
@@ -36,7 +36,7 @@ try {
   // `--only a b c` and `--only a --only b` both work.
   const only = [...(values.only ?? []), ...positionals];
   await initBackend({ backend: values.backend });
-  const evalProblems = miniMathHeldOut().slice(0, preset.eval_problems);
+  const evalProblems = miniMathHeldOutByLevel(Math.ceil(preset.eval_problems / 5));
   const { files, seconds } = await runGrid({
     preset,
     seeds,

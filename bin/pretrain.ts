@@ -5,6 +5,7 @@
  *
  *   deno task pretrain [--steps N] [--batch-size B] [--lr LR] [--seed S] [--out DIR] [--backend NAME]
  *                      [--init DIR]   (continue from a checkpoint instead of a fresh init)
+ *                      [--mix '{"clean":0.25,"wrong_final":0.15,"no_answer":0.2,"ramble":0.4}']
  *
  * @module
  */
@@ -15,7 +16,7 @@ import { loadConfig } from "../lib/model/config.ts";
 import { Qwen2Model } from "../lib/model/qwen2.ts";
 import { CharTokenizer } from "../lib/model/tokenizer.ts";
 import { loadCheckpoint, saveCheckpoint } from "../lib/model/checkpoint.ts";
-import { DEFAULT_MIX } from "../lib/pretrain/corpus.ts";
+import { DEFAULT_MIX, parseMix } from "../lib/pretrain/corpus.ts";
 import { pretrain, type PretrainConfig } from "../lib/pretrain/pretrain.ts";
 import { charCodec } from "../lib/rl/policy.ts";
 import { writeTextAtomicSync } from "../lib/io/atomic.ts";
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     out: { type: "string", default: "data/base" },
     backend: { type: "string" },
     init: { type: "string" },
+    mix: { type: "string" },
   },
 });
 
@@ -53,7 +55,7 @@ try {
     warmup_steps: 50,
     weight_decay: 0.01,
     max_grad_norm: 1,
-    mix: DEFAULT_MIX,
+    mix: values.mix ? parseMix(values.mix) : DEFAULT_MIX,
   };
   const model = values.init
     ? loadCheckpoint(values.init).model

@@ -81,7 +81,7 @@ delete base.seed;
 export const PRESETS: Readonly<Record<string, Preset>> = {
   quick: {
     name: "quick",
-    seeds: 2,
+    seeds: 3,
     grpo: { ...base, steps: 30, prompts_per_step: 8, num_generations: 8 },
     pool_per_level: 400,
     eval_samples: 2,

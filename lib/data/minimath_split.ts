@@ -129,3 +129,9 @@ export function miniMathTrainPool(options: TrainPoolOptions): Problem[] {
   }
   return out;
 }
+
+/** The first `perLevel` MiniMath-500 problems of each level (all 500 when `perLevel` ≥ 100). */
+export function miniMathHeldOutByLevel(perLevel: number): Problem[] {
+  const held = miniMathHeldOut();
+  return LEVELS.flatMap((l) => held.filter((p) => p.level === l).slice(0, perLevel));
+}

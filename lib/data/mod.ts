@@ -38,6 +38,7 @@ export {
   MINIMATH_HELDOUT_PER_LEVEL,
   MINIMATH_HELDOUT_SEED,
   miniMathHeldOut,
+  miniMathHeldOutByLevel,
   miniMathHeldOutGenerated,
   miniMathTrainPool,
   miniMathTrainStream,

@@ -5,8 +5,8 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { LEVELS, type Problem } from "../data/problem.ts";
-import { miniMathHeldOut } from "../data/minimath_split.ts";
+import type { Problem } from "../data/problem.ts";
+import { miniMathHeldOutByLevel } from "../data/minimath_split.ts";
 import type { EvalReport, SampleResult } from "../eval/evaluate.ts";
 import type { RunSummary } from "../report/run_summary.ts";
 import { escapeHtml, mathTextHtml, miniMathToTex, rawTextHtml, texHtml } from "./math_html.ts";
@@ -16,8 +16,7 @@ import { escapeHtml, mathTextHtml, miniMathToTex, rawTextHtml, texHtml } from ".
  * (subjects cycle within a level, so each slice covers them evenly).
  */
 export function miniMathEvalSet(perLevel: number): Problem[] {
-  const held = miniMathHeldOut();
-  return LEVELS.flatMap((l) => held.filter((p) => p.level === l).slice(0, perLevel));
+  return miniMathHeldOutByLevel(perLevel);
 }
 
 /** Headline numbers of a report as a one-row table (rates in percent). */

@@ -34,6 +34,32 @@ export const DEFAULT_MIX: CorpusMix = {
   ramble: 0.4,
 };
 
+/**
+ * Parses a corpus mix from JSON (`--mix`): an object with the four kinds as keys and non-negative
+ * weights; a one-line error names the bad field.
+ */
+export function parseMix(json: string): CorpusMix {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`--mix: not JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error("--mix: expected an object of weights");
+  }
+  const mix = { ...DEFAULT_MIX };
+  for (const [k, w] of Object.entries(value)) {
+    if (!(k in DEFAULT_MIX)) throw new Error(`--mix: field "${k}": unknown kind`);
+    if (typeof w !== "number" || !(w >= 0)) {
+      throw new Error(`--mix: field "${k}": expected a weight ≥ 0, got ${JSON.stringify(w)}`);
+    }
+    mix[k as SolutionKind] = w;
+  }
+  if (!(Object.values(mix).reduce((a, b) => a + b, 0) > 0)) throw new Error("--mix: all weights 0");
+  return mix;
+}
+
 /** One corpus example: a problem and the completion the model is trained to produce. */
 export interface CorpusExample {
   problem: Problem;

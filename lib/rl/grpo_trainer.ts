@@ -80,7 +80,7 @@ export const DEFAULT_GRPO_CONFIG: GRPOConfig = {
   max_completion_length: 160,
   temperature: 1.0,
   top_p: 1.0,
-  learning_rate: 5e-4,
+  learning_rate: 1e-4,
   lr_scheduler_type: "constant_with_warmup",
   warmup_steps: 5,
   weight_decay: 0,
