@@ -67,7 +67,7 @@ export function pretrain(
   });
   const maxLen = model.config.max_position_embeddings;
   const history: PretrainStep[] = [];
-  let queue: { ids: number[]; start: number }[][] = [];
+  const queue: { ids: number[]; start: number }[][] = [];
   for (let step = 0; step < config.steps; step++) {
     if (queue.length === 0) {
       const pool: { ids: number[]; start: number }[] = [];

@@ -18,6 +18,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import { paramGrads } from "./param_grads.ts";
 
 /** How per-token losses are reduced to a scalar (TRL `loss_type`). */
 export type LossType = "grpo" | "dapo" | "dr_grpo";
@@ -230,24 +231,14 @@ export function grpoLossAndGrads(
   config: GrpoLossConfig,
   params: Map<string, tf.Variable>,
 ): GrpoLossAndGrads {
-  const keyOfVar = new Map<string, string>();
-  const varList: tf.Variable[] = [];
-  for (const [key, v] of params) {
-    if (!v.trainable) continue;
-    keyOfVar.set(v.name, key);
-    varList.push(v);
-  }
   let logp: tf.Tensor2D | undefined;
-  const { value, grads } = tf.variableGrads(() => {
+  const { grads } = paramGrads(() => {
     logp = tf.keep(forward());
     return grpoLoss({ ...inputs, logp }, config);
-  }, varList);
-  value.dispose();
+  }, params);
   try {
     const metrics = grpoLossMetrics({ ...inputs, logp: logp! }, config);
-    const out = new Map<string, tf.Tensor>();
-    for (const [name, g] of Object.entries(grads)) out.set(keyOfVar.get(name) ?? name, g);
-    return { grads: out, metrics };
+    return { grads, metrics };
   } finally {
     logp?.dispose();
   }
