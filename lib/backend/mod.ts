@@ -25,6 +25,7 @@ export * from "./slice.ts";
 export * from "./sum.ts";
 export * from "./stock_wasm.ts";
 export * from "./kernels.ts";
+export * from "./identity.ts";
 export * from "./wasm.ts";
 export * from "./cpu.ts";
 export * from "./tensorflow.ts";

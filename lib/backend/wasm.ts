@@ -15,6 +15,7 @@ import type { Attempt } from "./attempt.ts";
 import { compareKernels } from "./compare.ts";
 import { fusedMatMulConfig, wasmMatMul } from "./fused_matmul.ts";
 import { replaceKernel } from "./kernels.ts";
+import { identityKernels } from "./identity.ts";
 import { segmentSumKernels } from "./segment_sum.ts";
 import { sliceKernels } from "./slice.ts";
 import { sumKernels } from "./sum.ts";
@@ -53,7 +54,8 @@ export async function initWasm(): Promise<Attempt & { backend?: BackendWasm }> {
 
 /**
  * JS kernels working in place on the wasm heap, for `backendName` (wasm or native): the missing
- * `UnsortedSegmentSum`, and faster `Slice`, `SplitV`, `Sum` and broadcasting comparisons.
+ * `UnsortedSegmentSum`, and faster `Slice`, `SplitV`, `Sum`, broadcasting comparisons and a
+ * zero-copy `Identity`.
  */
 export function wasmHeapKernels(backendName: string): KernelConfig[] {
   return [
@@ -61,5 +63,6 @@ export function wasmHeapKernels(backendName: string): KernelConfig[] {
     ...sliceKernels([backendName]),
     ...sumKernels([backendName]),
     ...compareKernels([backendName]),
+    ...identityKernels([backendName]),
   ];
 }
