@@ -180,6 +180,23 @@ export function loadCharPolicy(dir: string): Policy {
   return { model, codec: charCodec(tokenizer) };
 }
 
+/** An evaluation report as a {@link RunSummary} (the report's tables and charts read these). */
+export function evalRunSummary(variant: string, seed: number, report: EvalReport): RunSummary {
+  return {
+    variant,
+    seed,
+    pass_at_1: report.pass1,
+    maj_at_k: report.majk,
+    k: report.k,
+    accuracy_by_level: Object.fromEntries(
+      Object.entries(report.byLevel).map(([l, g]) => [Number(l), g.pass1]),
+    ),
+    mean_length: report.meanLength,
+    truncation_rate: report.truncationRate,
+    n_eval: report.n,
+  };
+}
+
 function toSummary(
   variant: string,
   seed: number,
@@ -190,22 +207,10 @@ function toSummary(
 ): RunSummary {
   const mean = (f: (m: GRPOStepMetrics) => number) =>
     steps.length ? steps.reduce((s, m) => s + f(m), 0) / steps.length : null;
-  const accuracy_by_level: Record<number, number> = {};
-  for (const [level, g] of Object.entries(report.byLevel)) {
-    accuracy_by_level[Number(level)] = g.pass1;
-  }
   return {
-    variant,
-    seed,
-    pass_at_1: report.pass1,
-    maj_at_k: report.majk,
-    k: report.k,
-    accuracy_by_level,
-    mean_length: report.meanLength,
-    truncation_rate: report.truncationRate,
+    ...evalRunSummary(variant, seed, report),
     train_wall_time_s: trainSeconds,
     train_steps: steps.length,
-    n_eval: report.n,
     diverged,
     extra: {
       format_rate: report.formatRate,

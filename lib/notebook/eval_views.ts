@@ -8,7 +8,6 @@ import pl from "nodejs-polars";
 import type { Problem } from "../data/problem.ts";
 import { miniMathHeldOutByLevel } from "../data/minimath_split.ts";
 import type { EvalReport, SampleResult } from "../eval/evaluate.ts";
-import type { RunSummary } from "../report/run_summary.ts";
 import { escapeHtml, mathTextHtml, miniMathToTex, rawTextHtml, texHtml } from "./math_html.ts";
 
 /**
@@ -55,21 +54,7 @@ export function evalBySubjectTable(report: EvalReport): pl.DataFrame {
 }
 
 /** A report as a {@link RunSummary} (for the report's tables and charts). */
-export function evalRunSummary(variant: string, seed: number, report: EvalReport): RunSummary {
-  return {
-    variant,
-    seed,
-    pass_at_1: report.pass1,
-    maj_at_k: report.majk,
-    k: report.k,
-    accuracy_by_level: Object.fromEntries(
-      Object.entries(report.byLevel).map(([l, g]) => [Number(l), g.pass1]),
-    ),
-    mean_length: report.meanLength,
-    truncation_rate: report.truncationRate,
-    n_eval: report.n,
-  };
-}
+export { evalRunSummary } from "../ablation/run.ts";
 
 /** The kinds of completion {@link pickCompletions} looks for. */
 export type CompletionKind = "correct" | "wrong" | "no answer" | "truncated";
