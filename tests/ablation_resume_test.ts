@@ -1,32 +1,8 @@
-import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
 import { join } from "node:path";
 import { assert, assertEquals } from "./_assert.ts";
-import { Qwen2Model } from "../lib/model/qwen2.ts";
-import { CharTokenizer } from "../lib/model/tokenizer.ts";
-import { saveCheckpoint } from "../lib/model/checkpoint.ts";
+import { tinyCheckpoint } from "./_notebook_fixtures.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-
-/** A tiny random char-level checkpoint in a temp folder. */
-async function tinyBase(dir: string): Promise<void> {
-  await tf.setBackend("cpu");
-  const tok = CharTokenizer.default();
-  const model = Qwen2Model.init({
-    hidden_size: 16,
-    num_hidden_layers: 1,
-    num_attention_heads: 2,
-    num_key_value_heads: 1,
-    intermediate_size: 32,
-    vocab_size: tok.vocabSize,
-    max_position_embeddings: 160,
-    rope_theta: 10000,
-    rms_norm_eps: 1e-6,
-    tie_word_embeddings: true,
-  }, 7);
-  saveCheckpoint(dir, model, tok);
-  model.dispose();
-}
 
 function ablate(base: string, results: string): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
@@ -70,7 +46,7 @@ Deno.test({
     const tmp = await Deno.makeTempDir();
     const base = join(tmp, "base");
     const results = join(tmp, "results");
-    await tinyBase(base);
+    tinyCheckpoint(base);
     // 1. Start the grid and kill it as soon as the first run has finished.
     const first = ablate(base, results);
     const firstSummary = join(results, "runs", "base", "1", "summary.json");
