@@ -1,21 +1,12 @@
 import { assert, assertEquals } from "./_assert.ts";
 import { type GradeIO, runGrade } from "../bin/grade.ts";
 import { math500Pairs } from "../bin/math500_pairs.ts";
+import { withFile } from "./_temp.ts";
 
 function capture(): GradeIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
-
-async function withFile<T>(text: string, fn: (path: string) => Promise<T>): Promise<T> {
-  const path = await Deno.makeTempFile({ suffix: ".jsonl" });
-  try {
-    await Deno.writeTextFile(path, text);
-    return await fn(path);
-  } finally {
-    await Deno.remove(path);
-  }
 }
 
 Deno.test("grade CLI: one {equal} line per input line, in order", async () => {

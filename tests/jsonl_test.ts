@@ -11,6 +11,7 @@ import {
   streamProblems,
   toJsonl,
 } from "../lib/data/mod.ts";
+import { withFile } from "./_temp.ts";
 
 const MATH500 = new URL("../../shared/data/math500/test.jsonl", import.meta.url).pathname;
 
@@ -22,16 +23,6 @@ const GOOD: Problem = {
   level: 1,
   unique_id: "x/1",
 };
-
-async function withFile<T>(text: string, fn: (path: string) => Promise<T>): Promise<T> {
-  const path = await Deno.makeTempFile({ suffix: ".jsonl" });
-  try {
-    await Deno.writeTextFile(path, text);
-    return await fn(path);
-  } finally {
-    await Deno.remove(path);
-  }
-}
 
 Deno.test("loadProblems reads all 500 MATH-500 problems", async () => {
   const ps = await loadProblems(MATH500);
