@@ -1,11 +1,17 @@
 /**
- * `deno task pretrain` — pretrain the embedded base model on the imperfect-solution MiniMath
- * corpus and write it to `data/base/` (config.json, model.safetensors, tokenizer.json), with the
- * training curve (`pretrain_log.jsonl`) and the recipe (`pretrain.json`).
+ * `deno task pretrain` — pretrain a base model on a MiniMath corpus recipe and write it to `--out`
+ * (config.json, model.safetensors, tokenizer.json), with the training curve
+ * (`pretrain_log.jsonl`) and the recipe (`pretrain.json`).
  *
- *   deno task pretrain [--steps N] [--batch-size B] [--lr LR] [--seed S] [--out DIR] [--backend NAME]
+ *   deno task pretrain [--corpus overthink|imperfect] [--config FILE] [--steps N] [--batch-size B]
+ *                      [--lr LR] [--seed S] [--out DIR] [--backend NAME]
  *                      [--init DIR]   (continue from a checkpoint instead of a fresh init)
  *                      [--mix '{"clean":0.25,"wrong_final":0.15,"no_answer":0.2,"ramble":0.4}']
+ *                      [--checkpoint-minutes M]   (a resume checkpoint in DIR/resume, default 5)
+ *   deno task pretrain --out DIR --resume          (continue a stopped run where it was)
+ *
+ * A resumed run takes its recipe from `DIR/resume/state.json` and ends with the same weights as
+ * a run never stopped.
  *
  * @module
  */
@@ -16,97 +22,150 @@ import { loadConfig } from "../lib/model/config.ts";
 import { Qwen2Model } from "../lib/model/qwen2.ts";
 import { CharTokenizer } from "../lib/model/tokenizer.ts";
 import { loadCheckpoint, saveCheckpoint } from "../lib/model/checkpoint.ts";
-import { DEFAULT_MIX, parseMix } from "../lib/pretrain/corpus.ts";
-import { pretrain, type PretrainConfig } from "../lib/pretrain/pretrain.ts";
+import { corpusRecipe, parseMix } from "../lib/pretrain/corpus.ts";
+import { pretrain, type PretrainConfig, type PretrainOptions } from "../lib/pretrain/pretrain.ts";
+import { loadResume, resumeDir, saveResume } from "../lib/pretrain/resume.ts";
 import { charCodec } from "../lib/rl/policy.ts";
 import { writeTextAtomicSync } from "../lib/io/atomic.ts";
 import { ProgressLine } from "../lib/train/progress.ts";
 import { fail } from "../lib/cli/fail.ts";
 
+const RECIPE_FLAGS = ["corpus", "config", "steps", "batch-size", "lr", "seed", "init", "mix"];
+
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    steps: { type: "string", default: "1500" },
-    "batch-size": { type: "string", default: "48" },
-    lr: { type: "string", default: "3e-3" },
-    seed: { type: "string", default: "1" },
-    config: { type: "string", default: "data/base/config.json" },
+    corpus: { type: "string" },
+    steps: { type: "string" },
+    "batch-size": { type: "string" },
+    lr: { type: "string" },
+    seed: { type: "string" },
+    config: { type: "string" },
     out: { type: "string", default: "data/base" },
     backend: { type: "string" },
     init: { type: "string" },
     mix: { type: "string" },
+    resume: { type: "boolean", default: false },
+    "checkpoint-minutes": { type: "string", default: "5" },
+    "checkpoint-steps": { type: "string" },
   },
 });
 
 try {
+  const out = values.out!;
   const backend = await initBackend({ backend: values.backend });
-  const modelConfig = loadConfig(values.config!);
   const tokenizer = CharTokenizer.default();
-  if (modelConfig.vocab_size !== tokenizer.vocabSize) {
-    throw new Error(
-      `${values.config}: field "vocab_size": ${modelConfig.vocab_size}, but the char tokenizer has ${tokenizer.vocabSize} ids`,
-    );
+  let config: PretrainConfig;
+  let model: Qwen2Model;
+  let init: string | null;
+  let log: string[] = [];
+  let seconds0 = 0;
+  let resume: PretrainOptions["resume"];
+  let offset = 0; // the step of the init checkpoint's curve this leg continues
+  if (values.resume) {
+    const given = RECIPE_FLAGS.filter((f) => (values as Record<string, unknown>)[f] !== undefined);
+    if (given.length) {
+      throw new Error(
+        `--resume takes the recipe from ${join(resumeDir(out), "state.json")}; drop --${given[0]}`,
+      );
+    }
+    const saved = loadResume(out);
+    config = saved.config;
+    init = saved.init;
+    log = saved.log;
+    seconds0 = saved.seconds;
+    offset = saved.offset;
+    model = loadCheckpoint(resumeDir(out)).model;
+    resume = { step: saved.step, optimizer: saved.optimizer };
+    console.log(`pretrain: resuming ${out} at step ${saved.step} of ${config.steps}`);
+  } else {
+    const recipe = corpusRecipe(values.corpus ?? "imperfect");
+    const configPath = values.config ?? "data/base/config.json";
+    const modelConfig = loadConfig(configPath);
+    if (modelConfig.vocab_size !== tokenizer.vocabSize) {
+      throw new Error(
+        `${configPath}: field "vocab_size": ${modelConfig.vocab_size}, but the char tokenizer has ${tokenizer.vocabSize} ids`,
+      );
+    }
+    config = {
+      corpus: values.corpus ?? "imperfect",
+      seed: Number(values.seed ?? 1),
+      steps: Number(values.steps ?? 1500),
+      batch_size: Number(values["batch-size"] ?? 48),
+      lr: Number(values.lr ?? 3e-3),
+      warmup_steps: 50,
+      weight_decay: 0.01,
+      max_grad_norm: 1,
+      mix: values.mix ? parseMix(values.mix) : recipe.mix,
+      passes: recipe.passes,
+    };
+    for (const k of ["seed", "steps", "batch_size", "lr"] as const) {
+      if (!(Number.isFinite(config[k]) && config[k] > 0)) {
+        throw new Error(`--${k.replace("_", "-")}: expected a positive number`);
+      }
+    }
+    init = values.init ?? null;
+    model = init ? loadCheckpoint(init).model : Qwen2Model.init(modelConfig, config.seed);
+    // Continuing a checkpoint continues its curve: earlier steps first, later ones offset.
+    if (init) log = readLog(init);
+    if (log.length) offset = JSON.parse(log[log.length - 1]).step;
   }
-  const config: PretrainConfig = {
-    seed: Number(values.seed),
-    steps: Number(values.steps),
-    batch_size: Number(values["batch-size"]),
-    lr: Number(values.lr),
-    warmup_steps: 50,
-    weight_decay: 0.01,
-    max_grad_norm: 1,
-    mix: values.mix ? parseMix(values.mix) : DEFAULT_MIX,
-  };
-  const model = values.init
-    ? loadCheckpoint(values.init).model
-    : Qwen2Model.init(modelConfig, config.seed);
-  Deno.mkdirSync(values.out!, { recursive: true });
+  Deno.mkdirSync(out, { recursive: true });
   const bar = new ProgressLine({ total: config.steps, label: "pretrain" });
   const t0 = performance.now();
-  // Continuing a checkpoint continues its curve: earlier steps first, later ones offset.
-  const log: string[] = [];
-  let offset = 0;
-  if (values.init) {
-    try {
-      for (
-        const line of Deno.readTextFileSync(join(values.init, "pretrain_log.jsonl")).split("\n")
-      ) {
-        if (line.trim()) {
-          log.push(line);
-          offset = JSON.parse(line).step;
-        }
-      }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-  }
   let tokens = 0;
-  pretrain(model, charCodec(tokenizer), config, (m) => {
-    tokens += m.tokens;
-    log.push(JSON.stringify({ ...m, step: m.step + offset }));
-    bar.update(m.step, { loss: m.loss, step_time: m.seconds });
-    if (m.step % 100 === 0 && m.step < config.steps) {
-      saveCheckpoint(values.out!, model, tokenizer); // a usable checkpoint while training goes on
-      writeTextAtomicSync(join(values.out!, "pretrain_log.jsonl"), log.join("\n") + "\n");
-    }
+  const elapsed = () => seconds0 + (performance.now() - t0) / 1000;
+  const everySteps = values["checkpoint-steps"] ? Number(values["checkpoint-steps"]) : undefined;
+  pretrain(model, charCodec(tokenizer), config, {
+    resume,
+    onStep: (m) => {
+      tokens += m.tokens;
+      log.push(JSON.stringify({ ...m, step: m.step + offset }));
+      bar.update(m.step, { loss: m.loss, step_time: m.seconds });
+    },
+    checkpoint: {
+      everySeconds: everySteps ? undefined : Number(values["checkpoint-minutes"]) * 60,
+      everySteps,
+      save: (step, optimizer) =>
+        saveResume(out, model, tokenizer, optimizer, {
+          step,
+          config,
+          init,
+          offset,
+          seconds: elapsed(),
+          log,
+        }),
+    },
   });
   bar.finish();
-  const seconds = (performance.now() - t0) / 1000;
-  Deno.mkdirSync(values.out!, { recursive: true });
-  saveCheckpoint(values.out!, model, tokenizer);
-  writeTextAtomicSync(join(values.out!, "pretrain_log.jsonl"), log.join("\n") + "\n");
+  const seconds = elapsed();
+  saveCheckpoint(out, model, tokenizer);
+  writeTextAtomicSync(join(out, "pretrain_log.jsonl"), log.join("\n") + "\n");
   writeTextAtomicSync(
-    join(values.out!, "pretrain.json"),
-    JSON.stringify(
-      { ...config, init: values.init ?? null, backend: backend.name, seconds, tokens },
-      null,
-      2,
-    ) + "\n",
+    join(out, "pretrain.json"),
+    JSON.stringify({ ...config, init, backend: backend.name, seconds }, null, 2) + "\n",
   );
+  try {
+    Deno.removeSync(resumeDir(out), { recursive: true }); // finished: nothing left to resume
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
   console.log(
-    `pretrain: ${config.steps} steps, ${tokens} tokens in ${seconds.toFixed(0)} s ` +
-      `(${(tokens / seconds).toFixed(0)} tokens/s) → ${values.out}`,
+    `pretrain: ${config.steps} steps in ${
+      seconds.toFixed(0)
+    } s (${tokens} tokens this session) → ${out}`,
   );
 } catch (e) {
   fail(e);
+}
+
+function readLog(dir: string): string[] {
+  try {
+    return Deno.readTextFileSync(join(dir, "pretrain_log.jsonl")).split("\n").filter((l) =>
+      l.trim() !== ""
+    );
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
 }

@@ -1,7 +1,13 @@
 /**
- * The pretraining corpus of the embedded base model: MiniMath problems with *imperfect* worked
- * solutions, so that the base model is a realistic starting point for RL-only training — it can
- * often reason its way to the answer, but its pass@1 is low because it also learned to:
+ * The pretraining corpora of the embedded base models: MiniMath problems with *imperfect* worked
+ * solutions, so that a base model is a realistic starting point for RL-only training. Two recipes
+ * ({@linkcode CORPUS_RECIPES}):
+ *
+ * - `overthink` — the seed's failure mode: correct worked steps followed by a geometric number of
+ *   re-derivation and verification passes (`Wait, let me check again. …`) before the boxed answer,
+ *   so the model knows the math but often runs past a short budget; a small share of slips and of
+ *   missing answers keeps correctness and format meaningful.
+ * - `imperfect` — the first base: slips, missing boxes and rambling. Its solution kinds:
  *
  * - `clean`: `<think>steps</think>\boxed{answer}` — the behaviour RL should find;
  * - `wrong_final`: the same steps with a slip in the final result, boxed;
@@ -26,13 +32,85 @@ export type SolutionKind = "clean" | "wrong_final" | "no_answer" | "ramble";
 /** Relative weights of each solution kind (normalized when drawn). */
 export type CorpusMix = Record<SolutionKind, number>;
 
-/** The mix the embedded base model was pretrained on (see README, "The base model"). */
+/** The mix the first (`imperfect`) base model was pretrained on (see its card). */
 export const DEFAULT_MIX: CorpusMix = {
   clean: 0.25,
   wrong_final: 0.15,
   no_answer: 0.2,
   ramble: 0.4,
 };
+
+/**
+ * How many re-check passes a solution makes before it closes its think block: none with
+ * probability `concise`; otherwise `min` passes, then after each further one a "stop now?"
+ * decision taken with probability `stop` (a geometric tail), `max` passes at most. The decision
+ * to stop right after the steps is the one the policy can learn to take more often.
+ */
+export interface PassSpec {
+  /** Probability of closing the think block right after the steps (no pass). */
+  concise: number;
+  /** Passes an overthinking solution makes at least (≥ 1). */
+  min: number;
+  /** Probability of stopping at each decision point after the `min`-th pass. */
+  stop: number;
+  /** Most passes a solution makes. */
+  max: number;
+}
+
+/** A corpus recipe: the mix of solution kinds and the re-check passes (`null`: none). */
+export interface CorpusRecipe {
+  mix: CorpusMix;
+  passes: PassSpec | null;
+}
+
+/** The named corpus recipes of `deno task pretrain --corpus`. */
+export const CORPUS_RECIPES: Readonly<Record<string, CorpusRecipe>> = {
+  imperfect: { mix: DEFAULT_MIX, passes: null },
+  overthink: {
+    mix: { clean: 0.9, wrong_final: 0.05, no_answer: 0.05, ramble: 0 },
+    passes: { concise: 0.3, min: 3, stop: 0.4, max: 12 },
+  },
+};
+
+/** The recipe of a name; a one-line error lists the names. */
+export function corpusRecipe(name: string): CorpusRecipe {
+  const r = CORPUS_RECIPES[name];
+  if (!r) {
+    throw new Error(
+      `--corpus: unknown recipe "${name}" (${Object.keys(CORPUS_RECIPES).join(", ")})`,
+    );
+  }
+  return r;
+}
+
+/** Draws the number of re-check passes of one solution (0 when `spec` is null). */
+export function drawPasses(spec: PassSpec | null, rng: Rng): number {
+  if (!spec || rng.next() < spec.concise) return 0;
+  let n = Math.min(spec.min, spec.max);
+  while (n < spec.max && !(rng.next() < spec.stop)) n++;
+  return n;
+}
+
+/**
+ * The openings of re-check passes: the first passes each have their own (so a small model can
+ * tell how far it is), later ones draw from the rest.
+ */
+export const PASS_OPENERS: readonly string[] = [
+  "Wait, let me check again.",
+  "Hmm, let me verify that once more.",
+  "Let me re-derive it.",
+  "Wait, is that right? Let me redo it.",
+  "Let me double-check.",
+];
+
+/**
+ * Pass `index` (0-based) of a re-check: an opener, the worked steps again, and the answer they
+ * give restated (` Wait, let me check again. 7*8=56. 56+5=61. So the answer is 61.`).
+ */
+export function recheckPass(index: number, steps: string, answer: string, rng: Rng): string {
+  const opener = index < 2 ? PASS_OPENERS[index] : rng.pick(PASS_OPENERS.slice(2));
+  return ` ${opener} ${steps} So the answer is ${answer}.`;
+}
 
 /**
  * Parses a corpus mix from JSON (`--mix`): an object with the four kinds as keys and non-negative
@@ -65,33 +143,40 @@ export interface CorpusExample {
   problem: Problem;
   completion: string;
   kind: SolutionKind;
+  /** Re-check passes in the completion. */
+  passes: number;
 }
 
 /** The sentence a rambling solution repeats before re-doing its steps. */
 export const RECHECK = " Let me check again.";
 
 /**
- * Writes one completion of the given kind for a generated problem. `rambleChars` is how long a
- * rambling completion runs (it never closes its think block within that length).
+ * Writes one completion of the given kind for a generated problem, with `passes` re-check passes
+ * ({@linkcode recheckPass}) before `</think>` (a `wrong_final` solution re-derives its own slip).
+ * `rambleChars` is how long a rambling completion runs (it never closes its think block).
  */
 export function writeSolution(
   gen: GeneratedProblem,
   kind: SolutionKind,
   rng: Rng,
   rambleChars = 240,
+  passes = 0,
 ): string {
   const steps = gen.steps.join(" ");
   const answer = gen.problem.answer;
+  const think = (s: string, a: string) => {
+    let text = `<think>${s}`;
+    for (let i = 0; i < passes; i++) text += recheckPass(i, s, a, rng);
+    return `${text}</think>`;
+  };
   switch (kind) {
     case "clean":
-      return `<think>${steps}</think>\\boxed{${answer}}`;
+      return `${think(steps, answer)}\\boxed{${answer}}`;
     case "no_answer":
-      return `<think>${steps}</think>`;
+      return think(steps, answer);
     case "wrong_final": {
       const wrong = slip(answer, rng);
-      const last = gen.steps.length - 1;
-      const slipped = gen.steps.map((s, i) => i === last ? replaceLast(s, answer, wrong) : s);
-      return `<think>${slipped.join(" ")}</think>\\boxed{${wrong}}`;
+      return `${think(slippedSteps(gen, wrong).join(" "), wrong)}\\boxed{${wrong}}`;
     }
     case "ramble": {
       let text = `<think>${steps}`;
@@ -101,13 +186,20 @@ export function writeSolution(
   }
 }
 
+/** The worked steps with the designated slip: the last step's result replaced by `wrong`. */
+export function slippedSteps(gen: GeneratedProblem, wrong: string): string[] {
+  const last = gen.steps.length - 1;
+  return gen.steps.map((s, i) => i === last ? replaceLast(s, gen.problem.answer, wrong) : s);
+}
+
 /**
  * An endless seeded stream of corpus examples over all levels and subjects, skipping every
- * held-out MiniMath-500 problem.
+ * held-out MiniMath-500 problem. `passes` adds re-check passes to every non-rambling solution.
  */
 export function* corpusStream(
   seed: number,
   mix: CorpusMix = DEFAULT_MIX,
+  passes: PassSpec | null = null,
 ): Generator<CorpusExample> {
   const rng = createRng(deriveSeed(seed, "pretrain-corpus"));
   const kinds = Object.keys(mix) as SolutionKind[];
@@ -124,7 +216,13 @@ export function* corpusStream(
         break;
       }
     }
-    yield { problem: gen.problem, completion: writeSolution(gen, kind, rng), kind };
+    const n = kind === "ramble" ? 0 : drawPasses(passes, rng);
+    yield {
+      problem: gen.problem,
+      completion: writeSolution(gen, kind, rng, 240, n),
+      kind,
+      passes: n,
+    };
   }
 }
 

@@ -6,16 +6,24 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type CorpusExample, type CorpusMix, corpusStream, DEFAULT_MIX } from "./corpus.ts";
+import {
+  type CorpusExample,
+  type CorpusMix,
+  corpusStream,
+  DEFAULT_MIX,
+  type PassSpec,
+} from "./corpus.ts";
 import { tokenLogProbs } from "../model/logprobs.ts";
 import type { Qwen2Model } from "../model/qwen2.ts";
 import type { PromptCodec } from "../rl/policy.ts";
-import { AdamW, clipByGlobalNorm } from "../train/adamw.ts";
+import { AdamW, type AdamWState, clipByGlobalNorm } from "../train/adamw.ts";
 import { lrSchedule } from "../train/lr_schedule.ts";
 import { accumulatedGrads, chunkByTokens } from "../train/param_grads.ts";
 
 /** Pretraining hyper-parameters. */
 export interface PretrainConfig {
+  /** Name of the corpus recipe (`overthink`, `imperfect`), for the record. */
+  corpus?: string;
   /** Seed of the corpus stream. */
   seed: number;
   /** Optimizer steps. */
@@ -32,6 +40,8 @@ export interface PretrainConfig {
   max_grad_norm: number;
   /** The corpus mix (default {@linkcode DEFAULT_MIX}). */
   mix?: CorpusMix;
+  /** Re-check passes of the corpus solutions (default none: the `imperfect` recipe). */
+  passes?: PassSpec | null;
   /** Most padded tokens per micro-batch (gradient accumulation bounds memory); default 4096. */
   micro_batch_tokens?: number;
 }
@@ -46,17 +56,35 @@ export interface PretrainStep {
   seconds: number;
 }
 
+/** Hooks and resumption of {@linkcode pretrain}. */
+export interface PretrainOptions {
+  /** Sees every step's metrics. */
+  onStep?: (m: PretrainStep) => void;
+  /** Continue a stopped run after `step` steps, with the optimizer state saved then. */
+  resume?: { step: number; optimizer: AdamWState };
+  /**
+   * Called after a step when a checkpoint is due: `everySeconds` of wall time (or `everySteps`
+   * steps) since the last one. Not called after the last step.
+   */
+  checkpoint?: {
+    everySeconds?: number;
+    everySteps?: number;
+    save: (step: number, optimizer: AdamW) => void;
+  };
+}
+
 /**
- * Trains `model` in place for `config.steps` steps; `onStep` sees every step's metrics.
- * Batches are drawn 4 at a time and sorted by length, so that each is padded little.
+ * Trains `model` in place for `config.steps` steps. The run is a pure function of the model's
+ * starting weights and `config`: a run resumed from a checkpoint (`options.resume`) replays the
+ * same batches and schedule as one never stopped, so it ends with the same weights.
  */
 export function pretrain(
   model: Qwen2Model,
   codec: PromptCodec,
   config: PretrainConfig,
-  onStep?: (m: PretrainStep) => void,
+  options: PretrainOptions | ((m: PretrainStep) => void) = {},
 ): PretrainStep[] {
-  const stream = corpusStream(config.seed, config.mix ?? DEFAULT_MIX);
+  const opts = typeof options === "function" ? { onStep: options } : options;
   const opt = new AdamW(model.params, { lr: config.lr, weight_decay: config.weight_decay });
   const schedule = lrSchedule({
     lr: config.lr,
@@ -65,21 +93,16 @@ export function pretrain(
     total_steps: config.steps,
     min_lr_ratio: 0.1,
   });
-  const maxLen = model.config.max_position_embeddings;
+  const batches = pretrainBatches(config, codec, model.config.max_position_embeddings);
+  const start = opts.resume?.step ?? 0;
+  if (opts.resume) {
+    opt.loadState(opts.resume.optimizer);
+    for (let i = 0; i < start; i++) batches.next(); // the batches the stopped run consumed
+  }
   const history: PretrainStep[] = [];
-  const queue: { ids: number[]; start: number }[][] = [];
-  for (let step = 0; step < config.steps; step++) {
-    if (queue.length === 0) {
-      const pool: { ids: number[]; start: number }[] = [];
-      for (let i = 0; i < 4 * config.batch_size; i++) {
-        pool.push(encodeExample(stream.next().value as CorpusExample, codec, maxLen));
-      }
-      pool.sort((a, b) => b.ids.length - a.ids.length);
-      for (let i = 0; i < 4; i++) {
-        queue.push(pool.slice(i * config.batch_size, (i + 1) * config.batch_size));
-      }
-    }
-    const batch = queue.pop()!;
+  let lastSave = performance.now();
+  for (let step = start; step < config.steps; step++) {
+    const batch: Encoded[] = batches.next().value!;
     const t0 = performance.now();
     const lr = schedule(step);
     const tokens = batch.reduce((s, e) => s + e.ids.length - e.start, 0);
@@ -103,10 +126,48 @@ export function pretrain(
       seconds: (performance.now() - t0) / 1000,
     };
     history.push(m);
-    onStep?.(m);
+    opts.onStep?.(m);
+    const ck = opts.checkpoint;
+    if (ck && step + 1 < config.steps) {
+      const dueTime = ck.everySeconds !== undefined &&
+        performance.now() - lastSave >= ck.everySeconds * 1000;
+      const dueStep = ck.everySteps !== undefined && (step + 1) % ck.everySteps === 0;
+      if (dueTime || dueStep) {
+        ck.save(step + 1, opt);
+        lastSave = performance.now();
+      }
+    }
   }
   opt.dispose?.();
   return history;
+}
+
+/**
+ * The training batches of a pretraining run, in order: examples are drawn from the seeded corpus
+ * 4 batches at a time and sorted by length, so that each batch is padded little.
+ */
+export function* pretrainBatches(
+  config: PretrainConfig,
+  codec: PromptCodec,
+  maxLen: number,
+): Generator<Encoded[]> {
+  const stream = corpusStream(config.seed, config.mix ?? DEFAULT_MIX, config.passes ?? null);
+  for (;;) {
+    const pool: { ids: number[]; start: number }[] = [];
+    for (let i = 0; i < 4 * config.batch_size; i++) {
+      pool.push(encodeExample(stream.next().value as CorpusExample, codec, maxLen));
+    }
+    pool.sort((a, b) => b.ids.length - a.ids.length);
+    for (let i = 3; i >= 0; i--) {
+      yield pool.slice(i * config.batch_size, (i + 1) * config.batch_size);
+    }
+  }
+}
+
+/** An encoded example: prompt + completion ids, and where the completion starts. */
+export interface Encoded {
+  ids: number[];
+  start: number;
 }
 
 /** Prompt + completion ids of an example (EOS unless the completion rambles), cut to `maxLen`. */

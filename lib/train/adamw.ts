@@ -116,6 +116,40 @@ export class AdamW {
     }
   }
 
+  /**
+   * The optimizer's state: the step count and both moments of every parameter, as copies
+   * (`m.<name>`, `v.<name>`), e.g. to checkpoint a long run.
+   */
+  state(): AdamWState {
+    const moments = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [key, m] of this.#m) {
+      moments.set(`m.${key}`, { shape: [...m.shape], data: m.dataSync() as Float32Array });
+      const v = this.#v.get(key)!;
+      moments.set(`v.${key}`, { shape: [...v.shape], data: v.dataSync() as Float32Array });
+    }
+    return { t: this.#t, moments };
+  }
+
+  /**
+   * Restores a state taken by {@linkcode AdamW.state} (same parameters); a missing or
+   * mis-shaped moment throws, naming it.
+   */
+  loadState(state: AdamWState): void {
+    for (const [prefix, table] of [["m", this.#m], ["v", this.#v]] as const) {
+      for (const [key, x] of table) {
+        const saved = state.moments.get(`${prefix}.${key}`);
+        if (!saved) throw new Error(`optimizer state: missing moment "${prefix}.${key}"`);
+        if (saved.shape.join(",") !== x.shape.join(",")) {
+          throw new Error(
+            `optimizer state: moment "${prefix}.${key}" has shape [${saved.shape}], expected [${x.shape}]`,
+          );
+        }
+        assignArray(x, saved.data);
+      }
+    }
+    this.#t = state.t;
+  }
+
   /** Free the moment buffers. */
   dispose(): void {
     for (const x of this.#m.values()) x.dispose();
@@ -123,6 +157,12 @@ export class AdamW {
     this.#m.clear();
     this.#v.clear();
   }
+}
+
+/** What {@linkcode AdamW.state} returns: the step count and the moments by name. */
+export interface AdamWState {
+  t: number;
+  moments: Map<string, { shape: number[]; data: Float32Array }>;
 }
 
 interface StepScalars {
