@@ -111,7 +111,11 @@ try {
     if (log.length) offset = JSON.parse(log[log.length - 1]).step;
   }
   Deno.mkdirSync(out, { recursive: true });
-  const bar = new ProgressLine({ total: config.steps, label: "pretrain" });
+  const bar = new ProgressLine({
+    total: config.steps,
+    label: "pretrain",
+    startStep: resume?.step ?? 0,
+  });
   const t0 = performance.now();
   let tokens = 0;
   const elapsed = () => seconds0 + (performance.now() - t0) / 1000;
