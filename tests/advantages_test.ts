@@ -66,3 +66,16 @@ Deno.test("rewardGroupStats", () => {
   near(s.reward_std, 0.25); // (0.5 + 0) / 2
   equal(s.frac_reward_zero_std, 0.5);
 });
+
+Deno.test("a group equal up to float rounding has no signal: zero std, advantages exactly 0", () => {
+  // Eight rewards of 0.2 (e.g. format 1 × 0.2, all wrong): their sample std is ~3e-17, not 0.
+  const flat = Array.from({ length: 8 }, () => 0.2);
+  const withSignal = [1.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2];
+  const stats = rewardGroupStats([...flat, ...withSignal], 8);
+  equal(stats.frac_reward_zero_std, 0.5);
+  for (const scale_rewards of ["group", "batch", "none"] as const) {
+    const a = groupAdvantages([...flat, ...withSignal], { num_generations: 8, scale_rewards });
+    equal(a.slice(0, 8).every((x) => x === 0), true, `${scale_rewards}: ${a.slice(0, 8)}`);
+    equal(a.slice(8).some((x) => x !== 0), true);
+  }
+});

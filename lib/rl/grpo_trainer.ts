@@ -22,7 +22,7 @@ import { tokenLogProbs, tokenLogProbsAndEntropy } from "../model/logprobs.ts";
 import { Qwen2Model } from "../model/qwen2.ts";
 import { generate } from "../model/sampler.ts";
 import type { Reward } from "../reward/types.ts";
-import { groupAdvantages } from "../train/advantages.ts";
+import { groupAdvantages, rewardGroupStats } from "../train/advantages.ts";
 import { AdamW, clipByGlobalNorm } from "../train/adamw.ts";
 import { grpoLoss, type LossType } from "../train/grpo_loss.ts";
 import { type LrSchedule, lrSchedule, type LrSchedulerType } from "../train/lr_schedule.ts";
@@ -194,12 +194,6 @@ export class GRPOTrainer {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const total = rewards.total;
     const m = mean(total);
-    const groups = total.length / c.num_generations;
-    let zeroStd = 0;
-    for (let g = 0; g < groups; g++) {
-      const grp = total.slice(g * c.num_generations, (g + 1) * c.num_generations);
-      if (grp.every((x) => x === grp[0])) zeroStd++;
-    }
     const metrics: GRPOStepMetrics = {
       step: t + 1,
       reward: m,
@@ -213,7 +207,7 @@ export class GRPOTrainer {
       loss: update.loss,
       grad_norm: update.gradNorm,
       lr: this.#schedule(t),
-      frac_zero_std: zeroStd / groups,
+      frac_zero_std: rewardGroupStats(total, c.num_generations).frac_reward_zero_std,
       skipped: update.skipped,
       step_time: (performance.now() - t0) / 1000,
       gen_time,

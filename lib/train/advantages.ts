@@ -8,6 +8,13 @@
  * @module
  */
 
+/**
+ * A group whose reward std is at most this has no learning signal: its rewards are equal up to
+ * float rounding (eight rewards of 0.2 have a sample std of 3e-17, not 0). Such a group gets
+ * advantages of exactly 0 and counts in `frac_reward_zero_std`.
+ */
+export const ZERO_STD_TOL = 1e-8;
+
 /** How rewards are scaled after subtracting the group mean (TRL `scale_rewards`). */
 export type ScaleRewards = "group" | "batch" | "none";
 
@@ -29,7 +36,8 @@ export interface AdvantageOptions {
  * Group-normalized advantages: `A_i = (r_i − mean_group) / (std_group + eps)`.
  *
  * The std is the sample std (n − 1 denominator), matching `torch.Tensor.std` as
- * used by TRL. A group whose rewards are all equal gets advantages 0.
+ * used by TRL. A group whose std is at most {@linkcode ZERO_STD_TOL} (all rewards equal) gets
+ * advantages of exactly 0, whatever the scaling.
  *
  * ```ts
  * groupAdvantages([1, 0, 0, 0], { num_generations: 4 });
@@ -45,12 +53,11 @@ export function groupAdvantages(rewards: readonly number[], options: AdvantageOp
   const batchStd = scale === "batch" ? sampleStd(rewards, 0, rewards.length) : 0;
   for (let start = 0; start < rewards.length; start += g) {
     const mean = meanOf(rewards, start, start + g);
-    const denom = scale === "group"
-      ? sampleStd(rewards, start, start + g) + eps
-      : scale === "batch"
-      ? batchStd + eps
-      : 1;
-    for (let i = start; i < start + g; i++) out[i] = (rewards[i] - mean) / denom;
+    const std = sampleStd(rewards, start, start + g);
+    const denom = scale === "group" ? std + eps : scale === "batch" ? batchStd + eps : 1;
+    for (let i = start; i < start + g; i++) {
+      out[i] = std <= ZERO_STD_TOL ? 0 : (rewards[i] - mean) / denom;
+    }
   }
   return out;
 }
@@ -77,7 +84,7 @@ export function rewardGroupStats(
   for (let start = 0; start < rewards.length; start += num_generations) {
     const s = sampleStd(rewards, start, start + num_generations);
     stdSum += s;
-    if (s === 0) zero++;
+    if (s <= ZERO_STD_TOL) zero++;
   }
   return {
     reward_mean: meanOf(rewards, 0, rewards.length),
