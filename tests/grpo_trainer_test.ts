@@ -2,9 +2,14 @@ import * as tf from "@tensorflow/tfjs-core";
 import { assert, assertAlmostEquals, assertEquals } from "./_assert.ts";
 import { bigModel, TINY } from "./_tiny_model.ts";
 import { tokenLogProbs } from "../lib/model/logprobs.ts";
-import { grpoLoss, type LossType } from "../lib/train/grpo_loss.ts";
+import { grpoLoss, k3, type LossType } from "../lib/train/grpo_loss.ts";
 import { accumulatedGrads, chunkByTokens, paramGrads } from "../lib/train/param_grads.ts";
-import { DEFAULT_GRPO_CONFIG, type GRPOConfig, GRPOTrainer } from "../lib/rl/grpo_trainer.ts";
+import {
+  cloneFrozen,
+  DEFAULT_GRPO_CONFIG,
+  type GRPOConfig,
+  GRPOTrainer,
+} from "../lib/rl/grpo_trainer.ts";
 import type { Policy, PromptCodec } from "../lib/rl/policy.ts";
 import { combineRewards } from "../lib/reward/combine.ts";
 import type { Problem } from "../lib/data/problem.ts";
@@ -139,7 +144,7 @@ Deno.test("a GRPO-with-KL step updates the policy, and KL to the reference becom
   const m1 = trainer.step(0);
   assertEquals(m1.kl, 0); // policy == reference before the first update
   const m2 = trainer.step(1);
-  assert(m2.kl > 0, `KL after an update should be > 0, got ${m2.kl}`);
+  assert(m2.kl! > 0, `KL after an update should be > 0, got ${m2.kl}`);
   assert(m1.ref_time > 0);
   const after = p.model.params.get("model.embed_tokens.weight")!.dataSync();
   assert(after.some((x, i) => x !== before[i]), "parameters should change");
@@ -165,14 +170,161 @@ Deno.test("the same seed replays the same training run", () => {
   assertEquals(run(), run());
 });
 
-Deno.test("no tensors leak across trainer steps", () => {
+for (const beta of [0, 0.04]) {
+  Deno.test(`no tensors leak across trainer steps (beta ${beta}, drift every step)`, () => {
+    const p = policy();
+    const trainer = new GRPOTrainer(p, sevens, sampler, { ...config, beta, drift_every: 1 });
+    trainer.step(0);
+    const n = tf.memory().numTensors;
+    trainer.step(1);
+    trainer.step(2);
+    assertEquals(tf.memory().numTensors, n);
+    trainer.dispose();
+    p.model.dispose();
+  });
+}
+
+// Problems whose answer is "flat" get the same reward for every completion (a group without
+// signal, all advantages 0); the others get the sevens reward.
+const flatOrSevens = combineRewards("flat_or_sevens", [{
+  name: "correctness",
+  weight: 1,
+  fn: (cs, ps) =>
+    cs.map((c, i) =>
+      ps[i].answer === "flat"
+        ? 0.5
+        : c.length
+        ? [...c].filter((x) => x === "h").length / c.length
+        : 0
+    ),
+}]);
+const flat: Problem = { ...problems[1], answer: "flat", unique_id: "flat" };
+const signal = problems[0];
+const batches = (...steps: Problem[][]): Sampler<Problem> => ({
+  batchAt: (t) => steps[Math.min(t, steps.length - 1)],
+  countsAt: () => null,
+});
+const snapshot = (p: Policy) =>
+  [...p.model.params.values()].map((v) => Array.from(v.dataSync() as Float32Array));
+
+Deno.test("an all-zero-advantage step takes the same AdamW path for beta = 0 and beta > 0", () => {
+  const runs = [0, 0.04].map((beta) => {
+    const p = policy();
+    const start = snapshot(p);
+    const trainer = new GRPOTrainer(p, flatOrSevens, batches([flat, flat]), { ...config, beta });
+    const ms = [trainer.step(0), trainer.step(1)];
+    const out = { beta, ms, steps: trainer.optimizerSteps, start, end: snapshot(p) };
+    trainer.dispose();
+    p.model.dispose();
+    return out;
+  });
+  for (const r of runs) {
+    // Both AdamW counters advanced once per step (ZeroGRPO used to skip the optimizer).
+    assertEquals(r.steps, 2, `beta ${r.beta}`);
+    for (const m of r.ms) {
+      assertEquals(m.all_zero_advantage, true);
+      assertEquals(m.frac_zero_std, 1);
+      assertEquals(m.skipped, false);
+      // The policy is the reference here, so the KL gradient is 0 too: the gradient is 0.
+      assertEquals([m.loss, m.grad_norm], [0, 0], `beta ${r.beta}`);
+      assert(m.entropy > 0, "entropy is measured on every row, also without signal");
+    }
+  }
+  // A zero gradient on zero moments moves nothing: both policies are still the start, alike.
+  assertEquals(runs[0].end, runs[0].start);
+  assertEquals(runs[1].end, runs[0].end);
+});
+
+Deno.test("with beta = 0 a zero-gradient step still advances AdamW: the momentum moves the policy", () => {
   const p = policy();
-  const trainer = new GRPOTrainer(p, sevens, sampler, { ...config, beta: 0.04 });
-  trainer.step(0);
-  const n = tf.memory().numTensors;
-  trainer.step(1);
-  trainer.step(2);
-  assertEquals(tf.memory().numTensors, n);
+  const trainer = new GRPOTrainer(p, flatOrSevens, batches([signal, signal], [flat, flat]), {
+    ...config,
+    beta: 0,
+  });
+  const m1 = trainer.step(0);
+  assertEquals(m1.all_zero_advantage, false);
+  const afterSignal = snapshot(p);
+  const m2 = trainer.step(1);
+  assertEquals(m2.all_zero_advantage, true);
+  assertEquals([m2.loss, m2.grad_norm, m2.skipped], [0, 0, false]);
+  assertEquals(trainer.optimizerSteps, 2);
+  const afterFlat = snapshot(p);
+  assert(
+    afterFlat.some((xs, i) => xs.some((x, j) => x !== afterSignal[i][j])),
+    "AdamW's first moment keeps moving the weights on a zero gradient",
+  );
   trainer.dispose();
   p.model.dispose();
 });
+
+Deno.test("entropy and clip fraction are averaged over the same rows for beta = 0 and beta > 0", () => {
+  // One group with signal, one without; two updates per batch so that the ratio can clip. The
+  // first update is the same for both (the KL gradient is 0 while the policy is the reference);
+  // the metrics are the second update's, over every row for both.
+  const runs = [0, 0.04].map((beta) => {
+    const p = policy();
+    const trainer = new GRPOTrainer(p, flatOrSevens, batches([signal, flat]), {
+      ...config,
+      beta,
+      num_iterations: 2,
+      learning_rate: 0.05,
+    });
+    const m = trainer.step(0);
+    trainer.dispose();
+    p.model.dispose();
+    return m;
+  });
+  assertEquals(runs[0].frac_zero_std, 0.5);
+  assert(runs[0].clip_fraction > 0, "the second update's ratio leaves the clip range somewhere");
+  assertAlmostEquals(runs[0].entropy, runs[1].entropy, 1e-5);
+  assertAlmostEquals(runs[0].clip_fraction, runs[1].clip_fraction, 1e-9);
+});
+
+/** Mean k3 KL of `model` against `base` over the completion tokens of the rollout's rows. */
+function k3Mean(
+  model: Policy["model"],
+  base: Policy["model"],
+  rows: { ids: number[]; promptLength: number }[],
+): number {
+  const t = tensors(rows.map((r) => ({ ids: r.ids, prompt: r.promptLength, adv: 0 })));
+  const value = tf.tidy(() => {
+    const kl = k3(tokenLogProbs(base, t.ids, t.attn), tokenLogProbs(model, t.ids, t.attn));
+    return tf.div(tf.sum(tf.mul(kl, t.mask)), tf.sum(t.mask)).dataSync()[0];
+  });
+  tf.dispose([t.ids, t.attn, t.mask]);
+  return value;
+}
+
+for (const beta of [0, 0.04]) {
+  Deno.test(`drift_kl is the k3 KL to the starting weights on the rollouts (beta ${beta})`, () => {
+    const p = policy();
+    const start = cloneFrozen(p.model);
+    const trainer = new GRPOTrainer(p, sevens, sampler, {
+      ...config,
+      beta,
+      steps: 4,
+      drift_every: 2,
+    });
+    const logged: (number | undefined)[] = [];
+    for (let t = 0; t < 4; t++) {
+      const before = cloneFrozen(p.model); // the policy that samples and is scored at step t
+      const m = trainer.step(t);
+      logged.push(m.drift_kl);
+      if (m.drift_kl !== undefined) {
+        const expected = k3Mean(before, start, trainer.lastRollout!.rows);
+        assertAlmostEquals(m.drift_kl, expected, 1e-6, `step ${m.step}`);
+      }
+      // With beta > 0 the drift is the trainer's own KL term; with beta = 0 there is none.
+      if (beta > 0 && m.drift_kl !== undefined) assertEquals(m.drift_kl, m.kl);
+      if (beta === 0) assertEquals(m.kl, undefined);
+      before.dispose();
+    }
+    // Every drift_every steps (2 and 4) only; the policy has moved by then.
+    assertEquals(logged.map((x) => x !== undefined), [false, true, false, true]);
+    assert(logged[3]! > 0, `drift after three updates should be > 0, got ${logged[3]}`);
+    assertEquals(trainer.reference === null, beta === 0);
+    trainer.dispose();
+    start.dispose();
+    p.model.dispose();
+  });
+}

@@ -10,7 +10,14 @@
  * 5. the frozen reference (only when `beta > 0`) and the old policy (only when
  *    `num_iterations > 1`) score the completions;
  * 6. `num_iterations` AdamW updates of the clipped-ratio objective (+ `beta`·k3 KL), with gradient
- *    accumulation over micro-batches, gradient clipping and a non-finite guard.
+ *    accumulation over micro-batches, gradient clipping and a non-finite guard. Every update
+ *    steps AdamW, also when every advantage is 0 (with `beta = 0` the gradient is then exactly
+ *    zero: the moments decay and the step count advances, as in TRL).
+ *
+ * Monitoring is the same for every variant: entropy, clip fraction and the drift from the
+ * starting weights are averaged over every completion token of the step. With `beta = 0`, rows
+ * whose advantage is 0 add nothing to the loss, so they stay off the gradient path and are scored
+ * without a gradient for the metrics alone; that time is `monitor_time`, not `train_time`.
  *
  * @module
  */
@@ -24,7 +31,7 @@ import { generate } from "../model/sampler.ts";
 import type { Reward } from "../reward/types.ts";
 import { groupAdvantages, rewardGroupStats } from "../train/advantages.ts";
 import { AdamW, clipByGlobalNorm } from "../train/adamw.ts";
-import { grpoLoss, type LossType } from "../train/grpo_loss.ts";
+import { grpoLoss, k3, type LossType } from "../train/grpo_loss.ts";
 import { type LrSchedule, lrSchedule, type LrSchedulerType } from "../train/lr_schedule.ts";
 import { NonFiniteGuard } from "../train/nonfinite.ts";
 import { accumulatedGrads, chunkByTokens } from "../train/param_grads.ts";
@@ -68,6 +75,12 @@ export interface GRPOConfig {
   scale_rewards: "group" | "batch" | "none";
   /** Most padded tokens per micro-batch of the update (bounds memory). */
   micro_batch_tokens: number;
+  /**
+   * Log `drift_kl` (k3 KL of the policy against the starting weights on the step's rollouts)
+   * every this many steps and at the last step; 0 = never. With `beta = 0` the starting weights
+   * are a plain copy off the tfjs heap, loaded only to score (a metric, never a loss term).
+   */
+  drift_every: number;
   /** Seed of the rollouts. */
   seed: number;
 }
@@ -91,6 +104,7 @@ export const DEFAULT_GRPO_CONFIG: GRPOConfig = {
   num_iterations: 1,
   scale_rewards: "group",
   micro_batch_tokens: 4096,
+  drift_every: 5,
   seed: 1,
 };
 
@@ -107,28 +121,44 @@ export interface GRPOStepMetrics {
   completion_length: number;
   /** Fraction of completions cut at the budget. */
   truncation_rate: number;
-  /** Mean k3 KL to the reference over completion tokens (0 when there is none). */
-  kl: number;
-  /** Fraction of completion tokens where the ratio clip is active. */
+  /** Mean k3 KL to the reference over completion tokens: the loss's KL term (absent when β = 0). */
+  kl?: number;
+  /**
+   * Drift from the starting weights: mean k3 KL of the policy against them over every completion
+   * token, without a gradient — for every variant, every `drift_every` steps and at the last step
+   * (absent otherwise). Equals `kl` when β > 0 (the reference is the starting weights).
+   */
+  drift_kl?: number;
+  /** Fraction of completion tokens (every row) whose ratio lies outside the clip range. */
   clip_fraction: number;
-  /** Mean entropy of the policy over completion tokens. */
+  /** Mean entropy of the policy over every completion token of the step. */
   entropy: number;
   /** Loss value. */
   loss: number;
   /** Global gradient norm before clipping. */
   grad_norm: number;
+  /**
+   * Every advantage of the step was 0 (every group's rewards were equal): the clipped objective is
+   * 0, and with β = 0 so is the gradient — AdamW still steps on it (`loss` and `grad_norm` 0).
+   */
+  all_zero_advantage: boolean;
   /** Learning rate of the step. */
   lr: number;
   /** Fraction of groups whose rewards were all equal (no learning signal). */
   frac_zero_std: number;
   /** Whether the update was skipped (non-finite loss or gradient). */
   skipped: boolean;
-  /** Wall seconds: whole step, rollouts, and update (reference scoring included). */
+  /** Wall seconds: whole step, rollouts, and update (reference scoring included; monitoring not). */
   step_time: number;
   gen_time: number;
   train_time: number;
   /** Seconds spent scoring with the reference model (0 for ZeroGRPO). */
   ref_time: number;
+  /**
+   * Seconds spent on metrics alone (scoring rows off the gradient path, the drift's base
+   * scoring with β = 0); excluded from `step_time` and `train_time`.
+   */
+  monitor_time: number;
   /** Bytes held by tfjs tensors after the step, and the process's resident set. */
   tensor_bytes: number;
   rss_bytes: number;
@@ -136,12 +166,23 @@ export interface GRPOStepMetrics {
   [component: `reward_${string}`]: number;
 }
 
+/** One rollout row: prompt then completion ids (EOS included when it finished). */
+interface Row {
+  ids: number[];
+  promptLength: number;
+  completionLength: number;
+  advantage: number;
+}
+
 /** One rollout batch, ready for the update. */
 interface Rollout {
-  rows: { ids: number[]; promptLength: number; completionLength: number; advantage: number }[];
+  rows: Row[];
   completions: string[];
   problems: Problem[];
 }
+
+/** Weights as plain arrays (the starting weights kept for the drift metric when β = 0). */
+type WeightCopy = Map<string, { shape: number[]; data: Float32Array }>;
 
 /** GRPO / ZeroGRPO trainer over a policy, a reward and a curriculum sampler. */
 export class GRPOTrainer {
@@ -151,11 +192,18 @@ export class GRPOTrainer {
   readonly sampler: Sampler<Problem>;
   /** The frozen reference model: present only when `beta > 0`. */
   readonly reference: Qwen2Model | null;
+  /** With β = 0 and `drift_every > 0`: the starting weights, off the tfjs heap (drift only). */
+  readonly #base: WeightCopy | null;
   readonly #opt: AdamW;
   readonly #schedule: LrSchedule;
   readonly #guard = new NonFiniteGuard({ max_consecutive: 5 });
-  /** The last step's rollouts (for sample pages). */
-  lastRollout: { problems: Problem[]; completions: string[]; rewards: number[] } | null = null;
+  /** The last step's rollouts (for sample pages), with each row's prompt + completion ids. */
+  lastRollout: {
+    problems: Problem[];
+    completions: string[];
+    rewards: number[];
+    rows: { ids: number[]; promptLength: number }[];
+  } | null = null;
 
   constructor(policy: Policy, reward: Reward, sampler: Sampler<Problem>, config: GRPOConfig) {
     this.config = config;
@@ -163,6 +211,7 @@ export class GRPOTrainer {
     this.reward = reward;
     this.sampler = sampler;
     this.reference = config.beta > 0 ? cloneFrozen(policy.model) : null;
+    this.#base = config.beta === 0 && config.drift_every > 0 ? copyWeights(policy.model) : null;
     this.#opt = new AdamW(policy.model.params, {
       lr: config.learning_rate,
       weight_decay: config.weight_decay,
@@ -173,6 +222,11 @@ export class GRPOTrainer {
       warmup_steps: config.warmup_steps,
       total_steps: config.steps,
     });
+  }
+
+  /** AdamW updates applied so far (one per `num_iterations` per step, none for a skipped one). */
+  get optimizerSteps(): number {
+    return this.#opt.stepCount;
   }
 
   /** Whether too many consecutive steps were non-finite: the run is marked diverged. */
@@ -188,8 +242,9 @@ export class GRPOTrainer {
     const gen_time = (performance.now() - t0) / 1000;
     const rewards = this.#scored;
     const t1 = performance.now();
-    const update = this.#update(rollout, this.#schedule(t));
-    const train_time = (performance.now() - t1) / 1000;
+    const drift = c.drift_every > 0 && ((t + 1) % c.drift_every === 0 || t + 1 === c.steps);
+    const update = this.#update(rollout, this.#schedule(t), drift);
+    const train_time = (performance.now() - t1) / 1000 - update.monitorTime;
     const lengths = rollout.rows.map((r) => r.completionLength);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const total = rewards.total;
@@ -201,18 +256,21 @@ export class GRPOTrainer {
       accuracy: mean(rewards.components.correctness ?? total.map(() => NaN)),
       completion_length: mean(lengths),
       truncation_rate: mean(this.#truncated.map((x) => x ? 1 : 0)),
-      kl: update.kl,
+      ...(update.kl === undefined ? {} : { kl: update.kl }),
+      ...(update.drift === undefined ? {} : { drift_kl: update.drift }),
       clip_fraction: update.clip,
       entropy: update.entropy,
       loss: update.loss,
       grad_norm: update.gradNorm,
+      all_zero_advantage: rollout.rows.every((r) => r.advantage === 0),
       lr: this.#schedule(t),
       frac_zero_std: rewardGroupStats(total, c.num_generations).frac_reward_zero_std,
       skipped: update.skipped,
-      step_time: (performance.now() - t0) / 1000,
+      step_time: (performance.now() - t0) / 1000 - update.monitorTime,
       gen_time,
       train_time,
       ref_time: update.refTime,
+      monitor_time: update.monitorTime,
       tensor_bytes: tf.memory().numBytes,
       rss_bytes: Deno.memoryUsage().rss,
     };
@@ -223,6 +281,7 @@ export class GRPOTrainer {
       problems: rollout.problems,
       completions: rollout.completions,
       rewards: total,
+      rows: rollout.rows.map((r) => ({ ids: r.ids, promptLength: r.promptLength })),
     };
     return metrics;
   }
@@ -279,29 +338,51 @@ export class GRPOTrainer {
     return { rows, completions, problems: expanded };
   }
 
-  #update(rollout: Rollout, lr: number) {
+  #update(rollout: Rollout, lr: number, drift: boolean) {
     const c = this.config;
     const { model, codec } = this.policy;
     const sequences = rollout.rows.length;
     const tokens = rollout.rows.reduce((s, r) => s + r.ids.length - r.promptLength, 0);
-    // Rows with zero advantage add nothing to the clipped objective; without a KL term they add
-    // nothing at all, so ZeroGRPO skips them (the normalizers still count them: same gradient).
-    const active = rollout.rows
-      .filter((r) => c.beta > 0 || Math.abs(r.advantage) > 1e-8)
-      .sort((a, b) => b.ids.length - a.ids.length);
-    const chunks = chunkByTokens(active, (r) => r.ids.length, c.micro_batch_tokens).map((rows) =>
-      batchTensors(rows, codec.padId)
-    );
-    let refTime = 0;
+    // A row with zero advantage adds nothing to the clipped objective; without a KL term it adds
+    // nothing at all, so with β = 0 it stays off the gradient path (the normalizers still count
+    // it: same gradient) and is scored without a gradient, for the metrics only.
+    const byLength = [...rollout.rows].sort((a, b) => b.ids.length - a.ids.length);
+    const onPath = (r: Row) => c.beta > 0 || r.advantage !== 0;
+    const chunksOf = (rows: Row[]) =>
+      chunkByTokens(rows, (r) => r.ids.length, c.micro_batch_tokens).map((rs) =>
+        batchTensors(rs, codec.padId)
+      );
+    const chunks = chunksOf(byLength.filter(onPath));
+    const side = chunksOf(byLength.filter((r) => !onPath(r)));
     const temperature = c.temperature;
     const score = (m: Qwen2Model, ch: Chunk) =>
       tf.tidy(() => tokenLogProbs(m, ch.ids, ch.attn, { temperature }));
+    let refTime = 0;
+    let monitorTime = 0;
+    const timed = (f: () => void) => {
+      const t0 = performance.now();
+      f();
+      return (performance.now() - t0) / 1000;
+    };
     if (this.reference) {
-      const r0 = performance.now();
-      for (const ch of chunks) ch.ref = score(this.reference, ch);
-      refTime = (performance.now() - r0) / 1000;
+      const ref = this.reference;
+      refTime = timed(() => {
+        for (const ch of chunks) ch.base = score(ref, ch);
+      });
+    } else if (drift && this.#base) {
+      const weights = this.#base;
+      monitorTime += timed(() => {
+        const base = Qwen2Model.fromTensors(model.config, weights);
+        for (const ch of [...chunks, ...side]) ch.base = score(base, ch);
+        base.dispose();
+      });
     }
-    if (c.num_iterations > 1) { for (const ch of chunks) ch.old = score(model, ch); }
+    if (c.num_iterations > 1) {
+      for (const ch of chunks) ch.old = score(model, ch);
+      monitorTime += timed(() => {
+        for (const ch of side) ch.old = score(model, ch);
+      });
+    }
     const loss = {
       beta: c.beta,
       epsilon: c.epsilon,
@@ -309,68 +390,103 @@ export class GRPOTrainer {
       loss_type: c.loss_type,
       max_completion_length: c.max_completion_length,
     };
-    let result = { loss: 0, gradNorm: 0, kl: 0, clip: 0, entropy: 0, skipped: false, refTime };
-    for (let it = 0; it < c.num_iterations && chunks.length > 0; it++) {
-      const stats = { kl: 0, clip: 0, entropy: 0 };
+    const clipRange: [number, number] = [1 - c.epsilon, 1 + (c.epsilon_high ?? c.epsilon)];
+    let result = {
+      loss: 0,
+      gradNorm: 0,
+      kl: undefined as number | undefined,
+      drift: undefined as number | undefined,
+      clip: 0,
+      entropy: 0,
+      skipped: false,
+      refTime,
+      monitorTime,
+    };
+    for (let it = 0; it < c.num_iterations; it++) {
+      // The metrics are the last iteration's, over every row: the rows on the gradient path are
+      // measured in the loss's own forward pass, the others in a forward pass without a gradient.
+      const last = it === c.num_iterations - 1;
+      const sums = [0, 0, 0];
+      const measure = (ch: Chunk, logp: tf.Tensor2D, entropy: tf.Tensor2D) =>
+        monitoringSums(ch, logp, entropy, clipRange).forEach((x, i) => sums[i] += x);
       const { loss: value, grads } = accumulatedGrads(chunks, (ch) => {
         const { logProbs, entropy } = tokenLogProbsAndEntropy(model, ch.ids, ch.attn, {
           temperature,
         });
-        const inputs = {
+        if (last) measure(ch, logProbs, entropy);
+        return grpoLoss({
           logp: logProbs,
           oldLogp: ch.old,
-          refLogp: ch.ref,
+          refLogp: this.reference ? ch.base : undefined,
           advantages: ch.advantages,
           mask: ch.mask,
           batch: { sequences, tokens },
-        };
-        // Monitoring sums (token-weighted), read back once per chunk, outside the tape's result.
-        tf.tidy(() => {
-          const sg = (x: tf.Tensor) => tf.mul(x, ch.mask);
-          const parts = [tf.sum(sg(entropy))];
-          if (ch.ref) {
-            parts.push(
-              tf.sum(
-                sg(tf.sub(tf.sub(tf.exp(tf.sub(ch.ref, logProbs)), tf.sub(ch.ref, logProbs)), 1)),
-              ),
-            );
-          } else parts.push(tf.scalar(0));
-          const ratio = ch.old ? tf.exp(tf.sub(logProbs, ch.old)) : null;
-          if (ratio) {
-            const hi = 1 + (c.epsilon_high ?? c.epsilon);
-            const clipped = tf.logicalOr(tf.less(ratio, 1 - c.epsilon), tf.greater(ratio, hi));
-            parts.push(tf.sum(sg(tf.cast(clipped, "float32"))));
-          } else parts.push(tf.scalar(0));
-          const v = tf.stack(parts).dataSync();
-          stats.entropy += v[0];
-          stats.kl += v[1];
-          stats.clip += v[2];
-        });
-        return grpoLoss(inputs, loss);
+        }, loss);
       }, model.params);
+      if (last) {
+        monitorTime += timed(() => {
+          for (const ch of side) {
+            tf.tidy(() => {
+              const { logProbs, entropy } = tokenLogProbsAndEntropy(model, ch.ids, ch.attn, {
+                temperature,
+              });
+              measure(ch, logProbs, entropy);
+            });
+          }
+        });
+      }
       const clipped = clipByGlobalNorm(grads, c.max_grad_norm);
       const verdict = this.#guard.check({ loss: value, grad_norm: clipped.norm });
       if (verdict.action === "apply") this.#opt.step(clipped.grads, lr);
       for (const g of grads.values()) g.dispose();
       for (const g of clipped.grads.values()) g.dispose();
-      const activeTokens = chunks.reduce((s, ch) => s + ch.tokens, 0);
+      const [entropy, klMean, clip] = sums.map((x) => x / Math.max(1, tokens));
       result = {
         loss: value,
         gradNorm: clipped.norm,
-        kl: stats.kl / Math.max(1, activeTokens),
-        clip: stats.clip / Math.max(1, activeTokens),
-        entropy: stats.entropy / Math.max(1, activeTokens),
+        kl: this.reference ? klMean : undefined,
+        drift: drift && (this.reference || this.#base) ? klMean : undefined,
+        clip,
+        entropy,
         skipped: verdict.action !== "apply",
         refTime,
+        monitorTime,
       };
     }
-    for (const ch of chunks) {
+    for (const ch of [...chunks, ...side]) {
       tf.dispose(
-        [ch.ids, ch.attn, ch.mask, ch.advantages, ch.ref, ch.old].filter((x) => x) as tf.Tensor[],
+        [ch.ids, ch.attn, ch.mask, ch.advantages, ch.base, ch.old].filter((x) => x) as tf.Tensor[],
       );
     }
     return result;
   }
+}
+
+/**
+ * Token sums of one chunk for the step's metrics, read back at once: entropy, k3 KL against the
+ * starting weights (when the chunk was scored by them) and clipped ratios (when there is an old
+ * policy), over completion tokens.
+ */
+function monitoringSums(
+  ch: Chunk,
+  logp: tf.Tensor2D,
+  entropy: tf.Tensor2D,
+  [lo, hi]: [number, number],
+): number[] {
+  const sums = tf.tidy(() => {
+    const masked = (x: tf.Tensor) => tf.sum(tf.mul(x, ch.mask));
+    const ratio = ch.old ? tf.exp(tf.sub(logp, ch.old)) : null;
+    return tf.stack([
+      masked(entropy),
+      ch.base ? masked(k3(ch.base, logp)) : tf.scalar(0),
+      ratio
+        ? masked(tf.cast(tf.logicalOr(tf.less(ratio, lo), tf.greater(ratio, hi)), "float32"))
+        : tf.scalar(0),
+    ]);
+  });
+  const out = Array.from(sums.dataSync());
+  sums.dispose();
+  return out;
 }
 
 interface Chunk {
@@ -380,7 +496,8 @@ interface Chunk {
   mask: tf.Tensor2D;
   advantages: tf.Tensor1D;
   tokens: number;
-  ref?: tf.Tensor2D;
+  /** Log-probs under the starting weights: the reference (β > 0) or, on drift steps, the base copy. */
+  base?: tf.Tensor2D;
   old?: tf.Tensor2D;
 }
 
@@ -411,6 +528,15 @@ function batchTensors(
     advantages: tf.tensor1d(rows.map((r) => r.advantage)),
     tokens,
   };
+}
+
+/** A copy of a model's weights as plain arrays, off the tfjs heap. */
+function copyWeights(model: Qwen2Model): WeightCopy {
+  const out: WeightCopy = new Map();
+  for (const [name, v] of model.params) {
+    out.set(name, { shape: [...v.shape], data: Float32Array.from(v.dataSync() as Float32Array) });
+  }
+  return out;
 }
 
 /** A frozen copy of a model's weights (the reference of GRPO-with-KL). */

@@ -31,7 +31,9 @@ export function paramGrads(
 /**
  * Gradient accumulation: {@linkcode paramGrads} over each chunk of a batch, summed. Each chunk's
  * loss must already carry its share of the batch normalizer, so the sum is the batch loss.
- * Bounds the memory of a step by the largest chunk instead of the whole batch.
+ * Bounds the memory of a step by the largest chunk instead of the whole batch. No chunks: loss 0
+ * and a zero gradient for every trainable parameter (an optimizer still steps on it, as torch
+ * does on zero gradients).
  */
 export function accumulatedGrads<C>(
   chunks: readonly C[],
@@ -56,7 +58,13 @@ export function accumulatedGrads<C>(
       }
     }
   }
-  return { loss: total, grads: acc ?? new Map() };
+  return { loss: total, grads: acc ?? zeroGrads(params) };
+}
+
+function zeroGrads(params: Map<string, tf.Variable>): Map<string, tf.Tensor> {
+  const out = new Map<string, tf.Tensor>();
+  for (const [key, v] of params) if (v.trainable) out.set(key, tf.zerosLike(v));
+  return out;
 }
 
 /**
