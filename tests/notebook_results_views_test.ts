@@ -51,10 +51,12 @@ Deno.test("charts render: time per step, memory, curves, comparison", async () =
   for (const spec of [stepTimeSpec(CURVES), memorySpec(CURVES), passAt1Spec(RUNS)]) {
     assert((await renderSvg(spec)).startsWith("<svg"));
   }
-  const curves = await Promise.all(curveViews(SET, ["reward", "kl"]).map((v) => mimeBundle(v)));
+  const curves = await Promise.all(
+    curveViews(SET, ["reward", "drift_kl"]).map((v) => mimeBundle(v)),
+  );
   assertEquals(curves.map((b) => b["text/plain"]), [
     "<chart: Reward>",
-    "<chart: KL to the reference>",
+    "<chart: Drift from the starting weights>",
   ]);
   assertEquals(costViews(SET).length, 3);
   assertEquals(comparisonViews(SET).length, 3);

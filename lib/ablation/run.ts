@@ -221,6 +221,9 @@ function toSummary(
       ref_time_s: mean((m) => m.ref_time),
       tensor_mb: mean((m) => m.tensor_bytes / 2 ** 20),
       skipped_steps: steps.filter((m) => m.skipped).length,
+      zero_advantage_steps: steps.filter((m) => m.all_zero_advantage).length,
+      monitor_time_s: mean((m) => m.monitor_time),
+      drift_kl: steps.findLast((m) => m.drift_kl !== undefined)?.drift_kl ?? null,
     },
   };
 }

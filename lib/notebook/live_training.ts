@@ -53,6 +53,8 @@ interface RowState {
   seed: number;
   state: string;
   last?: GRPOStepMetrics;
+  /** The last logged drift from the starting weights (logged every `drift_every` steps). */
+  drift?: number;
   total: number;
 }
 
@@ -102,6 +104,7 @@ export async function trainLive(
       write: () => {},
       onStep: async (m) => {
         row.last = m;
+        row.drift = m.drift_kl ?? row.drift;
         curves.push({ ...m, variant: row.variant, seed: row.seed } as unknown as CurveRow);
         if (m.step >= row.total) row.state = "evaluating";
         await status.update(markdown(statusMarkdown(rows, t0)));
@@ -132,7 +135,7 @@ export function statusMarkdown(
 ): string {
   const f = (x: number | undefined, d: number) => x === undefined ? "" : x.toFixed(d);
   const lines = [
-    "| variant | seed | step | reward | accuracy | length | KL | s/step | state |",
+    "| variant | seed | step | reward | accuracy | length | drift | s/step | state |",
     "|:--|--:|--:|--:|--:|--:|--:|--:|:--|",
     ...rows.map((r) => {
       const m = r.last;
@@ -140,7 +143,7 @@ export function statusMarkdown(
         m ? `${m.step}/${r.total}` : r.total ? `0/${r.total}` : "–"
       } | ${f(m?.reward, 3)} | ${m ? `${(100 * m.accuracy).toFixed(1)}%` : ""} | ${
         f(m?.completion_length, 1)
-      } | ${f(m?.kl, 4)} | ${f(m?.step_time, 2)} | ${r.state} |`;
+      } | ${f(r.drift, 4)} | ${f(m?.step_time, 2)} | ${r.state} |`;
     }),
     "",
     `_elapsed ${((now - t0) / 1000).toFixed(0)} s_`,

@@ -126,7 +126,11 @@ export function passAt1Spec(
 export const CURVE_METRICS: Record<string, Partial<LearningCurveOptions>> = {
   reward: { title: "Reward", yTitle: "Mean reward" },
   accuracy: { title: "Training accuracy", yTitle: "Correct completions", percent: true },
-  kl: { title: "KL to the reference", yTitle: "Mean k3 KL per token" },
+  kl: { title: "KL to the reference (loss term, β > 0)", yTitle: "Mean k3 KL per token" },
+  drift_kl: {
+    title: "Drift from the starting weights",
+    yTitle: "Mean k3 KL per token (no gradient)",
+  },
   completion_length: { title: "Response length", yTitle: "Mean completion length (tokens)" },
   truncation_rate: { title: "Truncated completions", yTitle: "Share", percent: true },
   entropy: { title: "Policy entropy", yTitle: "Mean entropy (nats / token)" },
