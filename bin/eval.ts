@@ -176,7 +176,8 @@ export function formatSummary(
     (s.skipped ? ` (${s.skipped} skipped: prompt too long)` : ""),
     `sampling    max ${s.maxNewTokens} new tokens, temperature ${s.temperature}, top-p ${s.topP}`,
     `pass@1      ${pct(r.pass1)}`,
-    `maj@${r.k}`.padEnd(12) + pct(r.majk),
+    `maj@${r.k}`.padEnd(12) +
+    (r.majk === null ? "– (no vote: needs an odd k ≥ 3)" : pct(r.majk)),
     `by level    ${groups(r.byLevel)}`,
     `by subject  ${groups(r.bySubject)}`,
     `length      ${r.meanLength.toFixed(1)} tokens mean, ${pct(r.truncationRate)} truncated, ` +

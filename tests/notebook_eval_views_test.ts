@@ -49,7 +49,14 @@ Deno.test("miniMathEvalSet: the first n held-out problems of each level", () => 
 Deno.test("eval tables: headline, by level, by subject, completion kinds (percent)", () => {
   const head = evalSummaryTable(REPORT).toRecords()[0] as Record<string, unknown>;
   assertEquals(head.pass_at_1_pct, 20);
-  assertEquals(head.maj_at_2_pct, 20);
+  // k = 2 makes no majority vote: no maj@2 column (it used to be sample 0's correctness).
+  assertEquals(Object.keys(head).filter((c) => c.startsWith("maj")), []);
+  const three = summarize(
+    PROBLEMS,
+    PROBLEMS.flatMap((_, i) => [0, 1, 2].map((s) => sample(i, s, {}))),
+    3,
+  );
+  assertEquals(evalSummaryTable(three).toRecords()[0].maj_at_3_pct, 0);
   assertEquals(head.tokens_per_s, 50);
   const byLevel = evalByLevelTable(REPORT).toRecords();
   assertEquals(byLevel.map((r) => r.pass_at_1_pct), [0, 0, 0, 0, 100]);

@@ -65,7 +65,10 @@ export interface Preset {
   grpo: Omit<GRPOConfig, "beta" | "seed">;
   /** Training problems generated per level for the curriculum pool. */
   pool_per_level: number;
-  /** Evaluation: samples per problem (k) and how many MiniMath-500 problems (≤ 500). */
+  /**
+   * Evaluation: samples per problem (k; odd, so that maj@k is a real vote — an even k reports
+   * pass@1 only) and how many MiniMath-500 problems (≤ 500).
+   */
   eval_samples: number;
   eval_problems: number;
 }
@@ -84,7 +87,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     seeds: 3,
     grpo: { ...base, steps: 30, prompts_per_step: 8, num_generations: 8 },
     pool_per_level: 400,
-    eval_samples: 2,
+    eval_samples: 3,
     eval_problems: 500,
   },
   full: {
@@ -92,7 +95,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     seeds: 3,
     grpo: { ...base, steps: 120, prompts_per_step: 16, num_generations: 8 },
     pool_per_level: 2000,
-    eval_samples: 4,
+    eval_samples: 5,
     eval_problems: 500,
   },
   /** For tests and CI smoke runs: seconds, not minutes. */

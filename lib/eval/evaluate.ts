@@ -2,7 +2,8 @@
  * Evaluation: one protocol for the base model and every trained variant. The same prompts, the
  * same token budget as training rollouts, sampling at temperature 0.6 with top-p 0.95 (the
  * DeepSeek-R1 convention), k samples per problem. Reports pass@1 (mean over the k samples),
- * maj@k, accuracy by level and subject, mean response length and truncation rate.
+ * maj@k (only for an odd k ≥ 3, where it is a real vote), accuracy by level and subject, mean
+ * response length and truncation rate.
  *
  * @module
  */
@@ -68,8 +69,12 @@ export interface EvalReport {
   k: number;
   /** pass@1 averaged over the k samples. */
   pass1: number;
-  /** Majority vote over the k extracted answers (equivalence classes by the grader). */
-  majk: number;
+  /**
+   * Majority vote over the k extracted answers (equivalence classes by the grader): the fraction
+   * of problems whose most-voted answer is correct. `null` unless k is odd and ≥ 3 — with an even
+   * k (maj@2 above all) a tie is common and no vote decides it.
+   */
+  majk: number | null;
   /** pass@1 by level ("1".."5"). */
   byLevel: Record<string, GroupScore>;
   /** pass@1 by subject. */
@@ -161,7 +166,7 @@ export function summarize(
     n: problems.length,
     k,
     pass1: mean(acc),
-    majk: mean(perProblem.map((rs) => majorityCorrect(rs) ? 1 : 0)),
+    majk: hasMajorityVote(k) ? mean(perProblem.map((rs) => majorityCorrect(rs) ? 1 : 0)) : null,
     byLevel: group((p) => String(p.level)),
     bySubject: group((p) => p.subject),
     meanLength: mean(results.map((r) => r.length)),
@@ -173,10 +178,16 @@ export function summarize(
   };
 }
 
+/** Whether k samples make a real majority vote: k odd and at least 3 (maj@k is reported). */
+export function hasMajorityVote(k: number): boolean {
+  return Number.isInteger(k) && k >= 3 && k % 2 === 1;
+}
+
 /**
  * Whether the majority answer of a problem's samples is correct: answers are grouped into
- * equivalence classes by the grader; the largest class wins (ties: the one seen first);
- * samples without an answer do not vote.
+ * equivalence classes by the grader and the class with the most votes wins; samples without an
+ * answer do not vote. A tie for the most votes elects nobody (not correct), so the result does not
+ * depend on the samples' order.
  */
 export function majorityCorrect(samples: SampleResult[]): boolean {
   const classes: { answer: string; votes: number; correct: boolean }[] = [];
@@ -186,7 +197,7 @@ export function majorityCorrect(samples: SampleResult[]): boolean {
     if (c) c.votes++;
     else classes.push({ answer: s.answer, votes: 1, correct: s.correct });
   }
-  let best: (typeof classes)[number] | undefined;
-  for (const c of classes) if (!best || c.votes > best.votes) best = c;
-  return best?.correct ?? false;
+  const most = Math.max(0, ...classes.map((c) => c.votes));
+  const winners = classes.filter((c) => c.votes === most);
+  return winners.length === 1 && winners[0].correct;
 }

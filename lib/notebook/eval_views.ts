@@ -18,14 +18,19 @@ export function miniMathEvalSet(perLevel: number): Problem[] {
   return miniMathHeldOutByLevel(perLevel);
 }
 
-/** Headline numbers of a report as a one-row table (rates in percent). */
+/**
+ * Headline numbers of a report as a one-row table (rates in percent); maj@k only where the report
+ * has one (an odd k ≥ 3).
+ */
 export function evalSummaryTable(report: EvalReport, label = "base"): pl.DataFrame {
   return pl.DataFrame([
     pl.Series("model", [label], pl.Utf8),
     pl.Series("problems", [report.n], pl.Int64),
     pl.Series("k", [report.k], pl.Int64),
     pl.Series("pass_at_1_pct", [pct(report.pass1)], pl.Float64),
-    pl.Series(`maj_at_${report.k}_pct`, [pct(report.majk)], pl.Float64),
+    ...(report.majk === null
+      ? []
+      : [pl.Series(`maj_at_${report.k}_pct`, [pct(report.majk)], pl.Float64)]),
     pl.Series("format_ok_pct", [pct(report.formatRate)], pl.Float64),
     pl.Series("mean_length", [Math.round(report.meanLength * 10) / 10], pl.Float64),
     pl.Series("truncated_pct", [pct(report.truncationRate)], pl.Float64),

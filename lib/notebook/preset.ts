@@ -18,7 +18,10 @@ export interface NotebookPreset {
   passRate: { perLevel: number; k: number };
   /** Token budget of sampled completions outside training (the rollouts' budget). */
   maxNewTokens: number;
-  /** Notebook 02: evaluation of the base model on MiniMath-500 (problems per level, samples each). */
+  /**
+   * Notebook 02: evaluation of the base model on MiniMath-500 (problems per level, samples each:
+   * odd, so that maj@k is a vote).
+   */
   baseEval: { perLevel: number; samples: number };
   /** Notebooks 03 and 04: the ablation preset each live run trains with. */
   training: Preset;
@@ -46,7 +49,7 @@ export function notebookPreset(
       samplesPerLevel: 3,
       passRate: { perLevel: 50, k: 8 },
       maxNewTokens: quick.grpo.max_completion_length,
-      baseEval: { perLevel: 100, samples: 4 },
+      baseEval: { perLevel: 100, samples: 5 },
       training: quick,
       trainEvalPerLevel: 20,
       seeds: [1, 2],
@@ -62,7 +65,7 @@ export function notebookPreset(
       samplesPerLevel: 1,
       passRate: { perLevel: 4, k: 2 },
       maxNewTokens: quick.grpo.max_completion_length,
-      baseEval: { perLevel: 2, samples: 2 },
+      baseEval: { perLevel: 2, samples: 3 },
       training: { ...tiny, grpo: { ...tiny.grpo, steps: 3 } },
       trainEvalPerLevel: 1,
       seeds: [1, 2],

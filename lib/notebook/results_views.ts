@@ -30,6 +30,7 @@ export interface RunSet {
 /**
  * The comparison table, one row per variant: seeds, pass@1 and maj@k as "mean ± 95 % CI" over
  * seeds (percent; "± –" with one seed), × over base, pass@1 by level, mean length, truncation.
+ * maj@k is left out where no run has one (k even: no real vote).
  */
 export function comparisonTable(runs: readonly RunSummary[]): pl.DataFrame {
   const agg = aggregateByVariant(runsToDataFrame(runs)).toRecords() as Record<string, unknown>[];
@@ -40,6 +41,7 @@ export function comparisonTable(runs: readonly RunSummary[]): pl.DataFrame {
   const k = runs.find((r) => r.k)?.k;
   const col = (name: string, f: (r: Record<string, unknown>) => string) =>
     pl.Series(name, agg.map(f), pl.Utf8);
+  const hasMaj = agg.some((r) => Number.isFinite(n(r, "maj_at_k_mean")));
   return pl.DataFrame([
     col("variant", (r) => String(r.variant)),
     pl.Series("seeds", agg.map((r) => n(r, "n_seeds") ?? 0), pl.Int64),
@@ -51,10 +53,12 @@ export function comparisonTable(runs: readonly RunSummary[]): pl.DataFrame {
       const x = n(r, "x_over_base");
       return x === null ? "–" : `${x.toFixed(2)}×`;
     }),
-    col(
-      `maj@${k ?? "k"} % (± 95% CI)`,
-      (r) => formatMeanCi(n(r, "maj_at_k_mean"), n(r, "maj_at_k_ci95"), pct),
-    ),
+    ...(hasMaj
+      ? [col(
+        `maj@${k ?? "k"} % (± 95% CI)`,
+        (r) => formatMeanCi(n(r, "maj_at_k_mean"), n(r, "maj_at_k_ci95"), pct),
+      )]
+      : []),
     ...levels.map((l) =>
       col(`L${l} %`, (r) => formatMeanCi(n(r, `acc_l${l}_mean`), n(r, `acc_l${l}_ci95`), pct))
     ),

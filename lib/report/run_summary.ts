@@ -30,8 +30,11 @@ export interface RunSummary {
   seed: number;
   /** pass@1: mean fraction of correct answers over the eval set (mean over the k samples per problem, or greedy). */
   pass_at_1: number;
-  /** maj@k: fraction of problems whose majority-vote answer over k samples is correct. */
-  maj_at_k?: number;
+  /**
+   * maj@k: fraction of problems whose majority-vote answer over k samples is correct; `null` or
+   * absent where k cannot make a vote (even k), and the tables then leave the column out.
+   */
+  maj_at_k?: number | null;
   /** The k of maj@k (shown in the column header). */
   k?: number;
   /** pass@1 restricted to each difficulty level, keyed by level (1..5). Missing levels are allowed. */

@@ -31,7 +31,7 @@ export function runsToDataFrame(
   options: TableOptions = {},
 ): pl.DataFrame {
   const levels = options.levels ?? levelsOf(runs);
-  const num = (name: string, get: (r: RunSummary) => number | undefined) =>
+  const num = (name: string, get: (r: RunSummary) => number | null | undefined) =>
     pl.Series(name, runs.map((r) => finiteOrNull(get(r))), pl.Float64);
   const series = [
     pl.Series("variant", runs.map((r) => r.variant), pl.Utf8),
