@@ -20,23 +20,33 @@ Deno.test("rewardAblationVariants: ZeroGRPO and one change each", () => {
   assertEquals(NO_FORMAT_VARIANT.train?.reward, "correctness_only");
 });
 
-Deno.test("rewardPresetsTable: each preset as a weighted sum", () => {
-  const rows = rewardPresetsTable(["seed", "correctness_only"]).toRecords();
+Deno.test("rewardPresetsTable: each preset as a weighted sum, and its penalty at run lengths", () => {
+  const rows = rewardPresetsTable(["seed", "strong_length", "correctness_only"]).toRecords();
   assertEquals(rows[0].reward, "1·correctness + 0.2·format + 0.1·length_mild");
-  assertEquals(rows[1].reward, "1·correctness");
+  assertEquals(rows[2].reward, "1·correctness");
+  // The default budget is 160 tokens: the columns are 50, 100 and 160 tokens.
+  const at = (
+    r: Record<string, unknown>,
+  ) => [r["at 50 tokens"], r["at 100 tokens"], r["at 160 tokens"]];
+  assertEquals(at(rows[0]), [0, -0.025, -0.1]);
+  assertEquals(at(rows[1]), [-0.042, -0.25, -0.5]);
+  assertEquals(at(rows[2]), [0, 0, 0]);
 });
 
-Deno.test("rewardShapeSpec: the mild penalty bites after 128 tokens, the strong one after 64", async () => {
+Deno.test("rewardShapeSpec: under a 160-token budget the mild penalty bites after 80 tokens, the strong one after 40", async () => {
   const spec = rewardShapeSpec(["seed", "strong_length"], { maxLength: 256, budget: 160 });
   const values = (spec as unknown as { layer: { data: { values: Record<string, unknown>[] } }[] })
     .layer[0].data.values;
   const at = (preset: string, outcome: string, length: number) =>
     values.find((v) => v.preset === preset && v.outcome === outcome && v.length === length)!
       .reward as number;
-  assertEquals(at("seed", "correct", 128), 1.2);
-  assert(Math.abs(at("seed", "correct", 256) - 1.1) < 1e-9);
+  assertEquals(at("seed", "correct", 80), 1.2);
+  assert(at("seed", "correct", 84) < 1.2);
+  assert(Math.abs(at("seed", "correct", 160) - 1.1) < 1e-9);
+  assert(Math.abs(at("seed", "correct", 256) - 1.1) < 1e-9, "−λ from the budget on");
   assertEquals(at("seed", "wrong", 0), 0.2);
-  assertEquals(at("strong_length", "correct", 64), 1.2);
-  assert(Math.abs(at("strong_length", "correct", 192) - 0.2) < 1e-9, "capped at −2 × 0.5");
+  assertEquals(at("strong_length", "correct", 40), 1.2);
+  assert(Math.abs(at("strong_length", "correct", 100) - 0.95) < 1e-9);
+  assert(Math.abs(at("strong_length", "correct", 192) - 0.7) < 1e-9, "−λ from the budget on");
   assert((await renderSvg(spec)).startsWith("<svg"));
 });

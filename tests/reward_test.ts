@@ -6,10 +6,12 @@ import {
   formatReward,
   isWellFormatted,
   lengthPenalty,
+  MILD_LENGTH,
   overlongPenalty,
   REWARD_PRESET_NAMES,
   REWARD_PRESETS,
   rewardPreset,
+  STRONG_LENGTH,
 } from "../lib/reward/mod.ts";
 import { generateProblem } from "../lib/data/minimath.ts";
 import { createRng } from "../lib/data/rng.ts";
@@ -73,20 +75,37 @@ Deno.test("formatReward: <think>…</think> then \\boxed{}", () => {
   assert(correctnessReward(sols, ps).every((x) => x === 1));
 });
 
-Deno.test("lengthPenalty: 0 up to target, linear, capped; ctx lengths override", () => {
-  const f = lengthPenalty({ target: 100, cap: 1 });
-  const comps = [
-    "x".repeat(50),
-    "x".repeat(100),
-    "x".repeat(150),
-    "x".repeat(200),
-    "x".repeat(500),
-  ];
+Deno.test("lengthPenalty: 0 up to start·budget, linear to −1 at the budget; the budget from ctx", () => {
+  const f = lengthPenalty({ start: 0.5 });
+  const lengths = [50, 100, 150, 200, 250];
+  const comps = lengths.map(() => "");
   const ps = comps.map(() => P("1"));
-  assertEquals(f(comps, ps), [0, 0, -0.5, -1, -1]);
-  assertEquals(lengthPenalty({ target: 100, cap: 2 })(comps, ps), [0, 0, -0.5, -1, -2]);
-  assertEquals(f(["a", "b"], [P("1"), P("1")], { lengths: [150, 90] }), [-0.5, 0]);
-  assertThrows(() => lengthPenalty({ target: 0 }), RangeError);
+  assertEquals(f(comps, ps, { lengths, maxLength: 200 }), [0, 0, -0.5, -1, -1]);
+  // The same lengths under a budget twice as large: half the penalty, starting later.
+  assertEquals(f(comps, ps, { lengths, maxLength: 400 }), [0, 0, 0, 0, -0.25]);
+  // start 0: from the first token; string lengths when ctx has none; the options' fallback budget.
+  const g = lengthPenalty({ start: 0, maxLength: 100 });
+  assertEquals(g(["x".repeat(25), "x".repeat(100)], [P("1"), P("1")]), [-0.25, -1]);
+  assertThrows(() => f(["a"], [P("1")]), RangeError); // no budget
+  assertThrows(() => lengthPenalty({ start: 1 }), RangeError);
+  assertThrows(() => lengthPenalty({ start: -0.1 }), RangeError);
+});
+
+Deno.test("length penalties at the lengths runs produce (budget 160): mild and strong discriminate", () => {
+  const lengths = [50, 100, 140, 160];
+  const weighted = (preset: string, name: string) => {
+    const b = rewardPreset(preset).breakdown(lengths.map(() => ""), lengths.map(() => P("1")), {
+      lengths,
+      maxLength: 160,
+    });
+    return b.components[name].map((x) => Math.round(b.weights[name] * x * 1000) / 1000);
+  };
+  // The mild penalty used to reach only −0.025 at the budget (target 128 tokens, 1/128 per token).
+  assertEquals(weighted("seed", "length_mild"), [0, -0.025, -0.075, -0.1]);
+  assertEquals(weighted("strong_length", "length_strong"), [-0.042, -0.25, -0.417, -0.5]);
+  assertEquals(weighted("dapo_overlong", "overlong"), [0, 0, -0.583, -1]);
+  assertEquals(MILD_LENGTH, { start: 0.5, weight: 0.1 });
+  assertEquals(STRONG_LENGTH, { start: 0.25, weight: 0.5 });
 });
 
 Deno.test("overlongPenalty: DAPO soft punishment", () => {
@@ -156,13 +175,14 @@ Deno.test("presets: names, components, weights, totals", () => {
   const ps = comps.map(() => P("4"));
   const close = (a: number[], b: number[]) =>
     assert(a.every((x, i) => Math.abs(x - b[i]) < 1e-9), `${a} vs ${b}`);
-  close(rewardPreset("seed")(comps, ps), [1.2, 1.2 - 0.1, 0.2, 0]);
-  close(rewardPreset("no_length")(comps, ps), [1.2, 1.2, 0.2, 0]);
-  close(rewardPreset("strong_length")(comps, ps), [1.2, 1.2 - 0.5 * 2, 0.2, 0]);
-  close(rewardPreset("correctness_only")(comps, ps), [1, 1, 0, 0]); // a bare "4" has no answer
-  close(rewardPreset("dapo_overlong")(comps, ps), [1.2, 1.2 - 1, 0.2, 0]);
-  // Token lengths from ctx: the mild penalty at 1.5× target.
-  close(rewardPreset("seed")([good], [P("4")], { lengths: [192] }), [1.2 - 0.05]);
-  const b = rewardPreset("seed").breakdown(comps, ps);
+  const ctx = { maxLength: 160 }; // the budget: `long` is past it, `good` (30 chars) well within
+  close(rewardPreset("seed")(comps, ps, ctx), [1.2, 1.2 - 0.1, 0.2, 0]);
+  close(rewardPreset("no_length")(comps, ps, ctx), [1.2, 1.2, 0.2, 0]);
+  close(rewardPreset("strong_length")(comps, ps, ctx), [1.2, 1.2 - 0.5, 0.2, 0]);
+  close(rewardPreset("correctness_only")(comps, ps, ctx), [1, 1, 0, 0]); // a bare "4": no answer
+  close(rewardPreset("dapo_overlong")(comps, ps, ctx), [1.2, 1.2 - 1, 0.2, 0]);
+  // Token lengths from ctx: the mild penalty halfway between L/2 and L.
+  close(rewardPreset("seed")([good], [P("4")], { lengths: [120], maxLength: 160 }), [1.2 - 0.05]);
+  const b = rewardPreset("seed").breakdown(comps, ps, ctx);
   assertEquals(Object.keys(b.components), ["correctness", "format", "length_mild"]);
 });

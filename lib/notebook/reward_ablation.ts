@@ -10,6 +10,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { variantByName, type VariantSpec } from "../ablation/variants.ts";
 import { VEGA_LITE_SCHEMA } from "../report/charts.ts";
 import { REWARD_PRESETS, rewardPreset, type RewardPresetName } from "../reward/presets.ts";
+import { DEFAULT_GRPO_CONFIG } from "../rl/grpo_trainer.ts";
 
 /** ZeroGRPO rewarded for correctness alone: no format reward (and no length penalty). */
 export const NO_FORMAT_VARIANT: VariantSpec = {
@@ -32,16 +33,36 @@ export function rewardAblationVariants(): VariantSpec[] {
   ];
 }
 
-/** Each reward preset as a formula of its weighted components, with its range. */
-export function rewardPresetsTable(names: readonly RewardPresetName[]): pl.DataFrame {
+/**
+ * Each reward preset as a formula of its weighted components, then what its length penalty takes
+ * from a correct, well-formatted completion at the lengths runs produce: one column per length
+ * (default 50, 100 and the budget), under the token budget (default `max_completion_length`).
+ */
+export function rewardPresetsTable(
+  names: readonly RewardPresetName[],
+  options: { budget?: number; lengths?: readonly number[] } = {},
+): pl.DataFrame {
+  const budget = options.budget ?? DEFAULT_GRPO_CONFIG.max_completion_length;
+  const lengths = options.lengths ?? [50, 100, budget];
   const formula = (n: RewardPresetName) =>
     REWARD_PRESETS[n].map((c) => `${c.weight > 0 ? "+" : "−"} ${Math.abs(c.weight)}·${c.name}`)
       .join(" ").replace(/^\+ /, "");
+  const penalty = (n: RewardPresetName, length: number) => {
+    const [short, long] = rewardPreset(n)([CORRECT, CORRECT], [PROBLEM, PROBLEM], {
+      lengths: [1, length],
+      maxLength: budget,
+    });
+    return Math.round((long - short) * 1000) / 1000;
+  };
   return pl.DataFrame([
     pl.Series("preset", [...names], pl.Utf8),
     pl.Series("reward", names.map(formula), pl.Utf8),
+    ...lengths.map((l) => pl.Series(`at ${l} tokens`, names.map((n) => penalty(n, l)), pl.Float64)),
   ]);
 }
+
+const PROBLEM = { answer: "7" };
+const CORRECT = "<think>3+4=7.</think>\\boxed{7}";
 
 /**
  * Reward vs completion length (0 to `maxLength`, default 256) for a well-formatted completion,
@@ -53,16 +74,15 @@ export function rewardShapeSpec(
   options: { maxLength?: number; budget?: number } = {},
 ): TopLevelSpec {
   const maxLength = options.maxLength ?? 256;
-  const problem = { answer: "7" };
   const outcomes = [
-    ["correct", "<think>3+4=7.</think>\\boxed{7}"],
+    ["correct", CORRECT],
     ["wrong", "<think>3+4=8.</think>\\boxed{8}"],
   ] as const;
   const lengths = Array.from({ length: Math.floor(maxLength / 4) + 1 }, (_, i) => 4 * i);
   const values = names.flatMap((preset) => {
     const reward = rewardPreset(preset);
     return outcomes.flatMap(([outcome, completion]) => {
-      const totals = reward(lengths.map(() => completion), lengths.map(() => problem), {
+      const totals = reward(lengths.map(() => completion), lengths.map(() => PROBLEM), {
         lengths,
         maxLength: options.budget ?? maxLength,
       });

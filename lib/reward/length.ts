@@ -1,6 +1,6 @@
 /**
- * Length penalties: the paper's linear penalty on completions longer than a target (mild and
- * strong settings differ by target, cap and weight), and DAPO's soft overlong punishment.
+ * Length penalties relative to the run's token budget (the mild and strong settings differ by
+ * where the penalty starts and by weight), and DAPO's soft overlong punishment.
  *
  * @module
  */
@@ -14,38 +14,50 @@ import {
 
 /** Options of {@link lengthPenalty}. */
 export interface LengthPenaltyOptions {
-  /** Target length in tokens; no penalty at or below it. */
-  target: number;
-  /** Largest penalty magnitude (before weighting). Default 1. */
-  cap?: number;
+  /** Where the penalty starts, as a fraction of the budget L (0 ≤ start < 1). */
+  start: number;
+  /** The budget L in tokens when `ctx.maxLength` is absent (runs pass `max_completion_length`). */
+  maxLength?: number;
 }
 
 /**
- * Unweighted penalty `−min(cap, max(0, len − target) / target)` per completion (0 for lengths
- * up to the target, −1 at twice the target with cap 1). Multiply by the component weight λ.
- * Lengths come from `ctx.lengths` (tokens) or the string length.
+ * Unweighted penalty relative to the token budget L (`ctx.maxLength`, else `options.maxLength`):
+ * 0 up to `start·L`, then linear down to −1 at L (a completion cut at the budget), −1 beyond —
+ *
+ *   −clip((len − start·L) / ((1 − start)·L), 0, 1).
+ *
+ * Weighted by λ it spans [−λ, 0] over the lengths [start·L, L], where completions that run long
+ * live. Lengths come from `ctx.lengths` (tokens) or the string length; an unknown budget throws.
  */
 export function lengthPenalty(options: LengthPenaltyOptions): RewardFn {
-  const { target, cap = 1 } = options;
-  if (!(target > 0) || !(cap >= 0)) throw new RangeError("lengthPenalty: target > 0, cap ≥ 0");
+  const { start } = options;
+  if (!(start >= 0 && start < 1)) throw new RangeError("lengthPenalty: need 0 ≤ start < 1");
+  if (options.maxLength !== undefined && !(options.maxLength > 0)) {
+    throw new RangeError("lengthPenalty: maxLength > 0");
+  }
   return (
     completions: readonly string[],
     problems: readonly ProblemLike[],
     ctx?: RewardContext,
   ) => {
     checkBatch(completions, problems, ctx);
+    const budget = ctx?.maxLength ?? options.maxLength;
+    if (!(budget !== undefined && budget > 0)) {
+      throw new RangeError("lengthPenalty: no budget (pass ctx.maxLength or options.maxLength)");
+    }
+    const from = start * budget;
     return completions.map((_, i) => {
-      const over = Math.max(0, completionLength(completions, i, ctx) - target) / target;
-      return over === 0 ? 0 : -Math.min(cap, over);
+      const over = (completionLength(completions, i, ctx) - from) / (budget - from);
+      return over <= 0 ? 0 : -Math.min(1, over);
     });
   };
 }
 
-/** Mild penalty settings (paper default): target 128 tokens, cap 1; weight it with λ = 0.1. */
-export const MILD_LENGTH = { target: 128, cap: 1, weight: 0.1 } as const;
+/** Mild penalty: from half the budget (80 of 160 tokens) to −1 at it; weight λ = 0.1. */
+export const MILD_LENGTH = { start: 0.5, weight: 0.1 } as const;
 
-/** Strong penalty settings (ablation): target 64 tokens, cap 2; weight it with λ = 0.5. */
-export const STRONG_LENGTH = { target: 64, cap: 2, weight: 0.5 } as const;
+/** Strong penalty: from a quarter of the budget (40 of 160 tokens) to −1 at it; weight λ = 0.5. */
+export const STRONG_LENGTH = { start: 0.25, weight: 0.5 } as const;
 
 /** Options of {@link overlongPenalty}. */
 export interface OverlongOptions {

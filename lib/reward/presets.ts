@@ -30,16 +30,26 @@ const correctness: RewardComponent = { name: "correctness", weight: 1, fn: corre
 const format: RewardComponent = { name: "format", weight: FORMAT_WEIGHT, fn: formatReward };
 
 /**
- * The presets (total = Σ weight · component; component ranges in brackets):
+ * The presets (total = Σ weight · component; component ranges in brackets). The length
+ * penalties are relative to the run's token budget L (`ctx.maxLength` = `max_completion_length`):
  *
  * - `seed` — the paper's recipe: correctness × 1 [0,1] + format × 0.2 [0,1]
- *   + `length_mild` × 0.1 [−1,0] (target 128 tokens, cap 1). Total in [−0.1, 1.2].
+ *   + `length_mild` × 0.1 [−1,0] (from L/2 down to −1 at L). Total in [−0.1, 1.2].
  * - `no_length` — correctness × 1 + format × 0.2. Total in [0, 1.2].
- * - `strong_length` — correctness × 1 + format × 0.2 + `length_strong` × 0.5 [−2,0]
- *   (target 64 tokens, cap 2). Total in [−1, 1.2].
+ * - `strong_length` — correctness × 1 + format × 0.2 + `length_strong` × 0.5 [−1,0]
+ *   (from L/4 down to −1 at L). Total in [−0.5, 1.2].
  * - `correctness_only` — correctness × 1. Total in [0, 1].
  * - `dapo_overlong` — correctness × 1 + format × 0.2 + `overlong` × 1 [−1,0]
- *   (DAPO soft punishment, L_max 192 (or `ctx.maxLength`), L_cache 48). Total in [−1, 1.2].
+ *   (DAPO soft punishment, L_max = `ctx.maxLength` (else 192), L_cache 48). Total in [−1, 1.2].
+ *
+ * The weighted penalty at the lengths runs produce, with the default budget L = 160 (a
+ * completion cut at the budget is 160 tokens long):
+ *
+ * | preset          | 50 tokens | 100 tokens | 140 tokens | 160 tokens |
+ * | --------------- | --------: | ---------: | ---------: | ---------: |
+ * | `seed` (mild)   |         0 |     −0.025 |     −0.075 |       −0.1 |
+ * | `strong_length` |    −0.042 |     −0.25  |     −0.417 |       −0.5 |
+ * | `dapo_overlong` |         0 |          0 |     −0.583 |         −1 |
  */
 export const REWARD_PRESETS: Readonly<Record<RewardPresetName, readonly RewardComponent[]>> = {
   seed: [
@@ -48,7 +58,7 @@ export const REWARD_PRESETS: Readonly<Record<RewardPresetName, readonly RewardCo
     {
       name: "length_mild",
       weight: MILD_LENGTH.weight,
-      fn: lengthPenalty({ target: MILD_LENGTH.target, cap: MILD_LENGTH.cap }),
+      fn: lengthPenalty({ start: MILD_LENGTH.start }),
     },
   ],
   no_length: [correctness, format],
@@ -58,7 +68,7 @@ export const REWARD_PRESETS: Readonly<Record<RewardPresetName, readonly RewardCo
     {
       name: "length_strong",
       weight: STRONG_LENGTH.weight,
-      fn: lengthPenalty({ target: STRONG_LENGTH.target, cap: STRONG_LENGTH.cap }),
+      fn: lengthPenalty({ start: STRONG_LENGTH.start }),
     },
   ],
   correctness_only: [correctness],
