@@ -65,7 +65,8 @@ export function finishedRun(runsDir: string, variant: string, seed: number): Run
 /** The GRPO config of a variant under a preset and seed. */
 export function grpoConfigFor(variant: VariantSpec, preset: Preset, seed: number): GRPOConfig {
   if (!variant.train) throw new Error(`variant "${variant.name}" does not train`);
-  return { ...preset.grpo, beta: variant.train.beta, seed };
+  const { beta, scale_rewards } = variant.train;
+  return { ...preset.grpo, beta, ...(scale_rewards ? { scale_rewards } : {}), seed };
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { GRPOConfig } from "../rl/grpo_trainer.ts";
 import { DEFAULT_GRPO_CONFIG } from "../rl/grpo_trainer.ts";
+import type { ScaleRewards } from "../train/advantages.ts";
 
 /** How a variant trains (`null` for the untrained base). */
 export interface VariantSpec {
@@ -23,6 +24,8 @@ export interface VariantSpec {
     reward: string;
     /** `staged` easy → medium → hard, or `shuffled` (no curriculum). */
     curriculum: "staged" | "shuffled";
+    /** Overrides the preset's advantage scaling (`none`: Dr. GRPO, no division by the std). */
+    scale_rewards?: ScaleRewards;
   };
 }
 
@@ -54,6 +57,24 @@ export const VARIANTS: readonly VariantSpec[] = [
     description: "ZeroGRPO with a strong length penalty",
     train: { beta: 0, reward: "strong_length", curriculum: "staged" },
   },
+  // The length-penalty comparison again without dividing advantages by the group's std: with
+  // `group` scaling any length difference in a group whose other rewards are equal becomes a
+  // full-size advantage, whatever the penalty's weight.
+  {
+    name: "zero_grpo_none_scale",
+    description: "ZeroGRPO (mild length penalty), advantages not scaled (Dr. GRPO)",
+    train: { beta: 0, reward: "seed", curriculum: "staged", scale_rewards: "none" },
+  },
+  {
+    name: "zero_grpo_no_length_none_scale",
+    description: "ZeroGRPO without the length penalty, advantages not scaled (Dr. GRPO)",
+    train: { beta: 0, reward: "no_length", curriculum: "staged", scale_rewards: "none" },
+  },
+  {
+    name: "zero_grpo_strong_length_none_scale",
+    description: "ZeroGRPO with a strong length penalty, advantages not scaled (Dr. GRPO)",
+    train: { beta: 0, reward: "strong_length", curriculum: "staged", scale_rewards: "none" },
+  },
 ];
 
 /** Sizes of a run: training budget, evaluation protocol and seeds. */
@@ -80,7 +101,7 @@ const base = { ...DEFAULT_GRPO_CONFIG } as Omit<GRPOConfig, "beta" | "seed"> & {
 delete base.beta;
 delete base.seed;
 
-/** Named presets: `quick` fits the 20-minute budget on 2 cores, `full` is the real thing. */
+/** Named presets: `quick` for a grid on 2 cores in minutes, `full` is the real thing. */
 export const PRESETS: Readonly<Record<string, Preset>> = {
   quick: {
     name: "quick",

@@ -11,7 +11,7 @@ import { runVariant } from "../ablation/run.ts";
 import type { Problem } from "../data/problem.ts";
 import { type CurveRow, rewardCurveSpec } from "../report/charts.ts";
 import type { RunSummary } from "../report/run_summary.ts";
-import type { GRPOStepMetrics } from "../rl/grpo_trainer.ts";
+import { DEFAULT_GRPO_CONFIG, type GRPOStepMetrics } from "../rl/grpo_trainer.ts";
 import type { BaseModel } from "./base_model.ts";
 import { chart, type LiveDisplay, liveDisplay, markdown } from "./display.ts";
 import type { Missing } from "./missing.ts";
@@ -151,7 +151,10 @@ export function statusMarkdown(
   return lines.join("\n");
 }
 
-/** What each variant changes: `variant, beta, reward, curriculum, description`. */
+/**
+ * What each variant changes: `variant, beta, reward, curriculum, scale_rewards, description`
+ * (`scale_rewards`: the variant's override, else the default the presets share).
+ */
 export function variantsTable(variants: readonly (string | VariantSpec)[]): pl.DataFrame {
   const specs = variants.map((v) => typeof v === "string" ? variantByName(v) : v);
   return pl.DataFrame([
@@ -159,6 +162,11 @@ export function variantsTable(variants: readonly (string | VariantSpec)[]): pl.D
     pl.Series("beta", specs.map((v) => v.train?.beta ?? null), pl.Float64),
     pl.Series("reward", specs.map((v) => v.train?.reward ?? "–"), pl.Utf8),
     pl.Series("curriculum", specs.map((v) => v.train?.curriculum ?? "–"), pl.Utf8),
+    pl.Series(
+      "scale_rewards",
+      specs.map((v) => v.train ? v.train.scale_rewards ?? DEFAULT_GRPO_CONFIG.scale_rewards : "–"),
+      pl.Utf8,
+    ),
     pl.Series("description", specs.map((v) => v.description), pl.Utf8),
   ]);
 }
