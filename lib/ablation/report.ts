@@ -84,6 +84,7 @@ export function costRows(runs: RunSummary[]): Record<string, string | number>[] 
     "rollout (s)": mean(rs, "gen_time_s"),
     "update (s)": mean(rs, "train_time_s"),
     "reference scoring (s)": mean(rs, "ref_time_s"),
+    "metrics only (s)": mean(rs, "monitor_time_s"),
     "live tensors (MiB)": mean(rs, "tensor_mb"),
     "train wall (s)": Math.round(
       rs.reduce((s, r) => s + (r.train_wall_time_s ?? 0), 0) / rs.length,
@@ -123,6 +124,10 @@ export async function writeReport(
     "## Cost per training step (mean over seeds)",
     "",
     cost.length ? rowsToMarkdown(cost) : "_no trained runs_",
+    "",
+    "A step is its rollouts and its update (reference scoring included). Metrics only: scoring " +
+    "the rows off the gradient path and the drift against the starting weights, for the curves " +
+    "alone — not part of the step.",
     "",
     "Charts: `learning_reward.svg`, `learning_accuracy.svg`, `length.svg`, `accuracy_by_level.svg`;",
     "samples: `samples.html`; per-run data: `runs/<variant>/<seed>/`.",
