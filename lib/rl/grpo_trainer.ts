@@ -1,6 +1,7 @@
 /**
- * The GRPO trainer — and ZeroGRPO, which is the same loop with `beta = 0`: the reference model is
- * then never created, loaded or run.
+ * The GRPO trainer — and ZeroGRPO, which is the same loop with `beta = 0`: no reference model is
+ * then created, and nothing but the policy enters the loss (the drift metric alone scores a plain
+ * copy of the starting weights every `drift_every` steps; 0 turns it off).
  *
  * One step, top to bottom:
  * 1. the curriculum sampler gives `prompts_per_step` problems for step t;
