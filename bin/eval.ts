@@ -4,10 +4,11 @@
  * (pass@1, maj@k, accuracy by level and subject, mean length, truncation rate) and optionally
  * writes one JSONL line per sample.
  *
- *   deno task eval --data FILE.jsonl [--model DIR] [--samples K] [--max-new-tokens N]
+ *   deno task eval [--data FILE.jsonl] [--model DIR] [--samples K] [--max-new-tokens N]
  *     [--limit M] [--temperature T] [--top-p P] [--seed S] [--batch-size B] [--out FILE.jsonl]
  *     [--json] [--skip-long] [--backend NAME]
  *
+ * `--data` defaults to the shipped MATH-500 (`data/math500/test.jsonl`).
  * `--model` defaults to `data/base` (the embedded char model); any Hugging Face Qwen2 folder
  * works. A problem whose prompt does not fit the model's positions is an error unless
  * `--skip-long` (skipped problems are counted in the summary). Bad input prints one line (`FILE:LINE: field …`, or the file and field) and exits 1.
@@ -18,13 +19,14 @@ import { parseArgs } from "node:util";
 import { initBackend } from "../lib/backend/mod.ts";
 import { fail } from "../lib/cli/fail.ts";
 import { loadProblems } from "../lib/data/load_problems.ts";
+import { math500Path } from "../lib/data/math500.ts";
 import type { Problem } from "../lib/data/problem.ts";
 import { type EvalReport, evaluate, type GroupScore } from "../lib/eval/evaluate.ts";
 import { join } from "node:path";
 import { backendMemoryProblem, type LoadedModel, loadHfConfig, loadModel } from "../lib/hf/mod.ts";
 import { writeTextAtomic } from "../lib/io/atomic.ts";
 
-const USAGE = "usage: deno task eval --data FILE.jsonl [--model DIR] [--samples K] " +
+const USAGE = "usage: deno task eval [--data FILE.jsonl] [--model DIR] [--samples K] " +
   "[--max-new-tokens N] [--limit M] [--temperature T] [--top-p P] [--seed S] [--batch-size B] " +
   "[--out FILE.jsonl] [--json] [--skip-long] [--backend NAME]";
 
@@ -42,7 +44,7 @@ export async function runEval(args: string[], io: EvalIO = stdio()): Promise<Eva
     args,
     options: {
       model: { type: "string", default: "data/base" },
-      data: { type: "string" },
+      data: { type: "string", default: math500Path() },
       samples: { type: "string", default: "1" },
       "max-new-tokens": { type: "string", default: "512" },
       limit: { type: "string" },
@@ -56,7 +58,7 @@ export async function runEval(args: string[], io: EvalIO = stdio()): Promise<Eva
       backend: { type: "string" },
     },
   });
-  if (!values.data) throw new Error(`--data is required. ${USAGE}`);
+  if (!values.data) throw new Error(`--data: empty. ${USAGE}`);
   const samples = int(values.samples!, "--samples", 1);
   const maxNewTokens = int(values["max-new-tokens"]!, "--max-new-tokens", 1);
   const limit = values.limit === undefined ? Infinity : int(values.limit, "--limit", 1);

@@ -1,7 +1,7 @@
 /**
  * `deno task math500-pairs [--input FILE] [--out FILE]` — builds the grader's self-check input:
  * for every MATH-500 problem, `{"answer": <last \boxed{} of its solution>, "gold": <answer>}`.
- * Writes to stdout by default. Do not commit the output (MATH-500-derived data). Re-measure with:
+ * Writes to stdout by default. Re-measure with:
  *
  * ```sh
  * deno task math500-pairs --out /tmp/math500_pairs.jsonl
@@ -11,15 +11,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { JsonlError } from "../lib/data/jsonl.ts";
 import { loadProblems } from "../lib/data/load_problems.ts";
+import { math500Path } from "../lib/data/math500.ts";
 import { extractBoxed } from "../lib/grade/extract.ts";
 
-/** Default MATH-500 location: `../shared/data/math500/test.jsonl` from the repository root. */
-export const MATH500_PATH = fileURLToPath(
-  new URL("../../shared/data/math500/test.jsonl", import.meta.url),
-);
+/** Default input: the shipped MATH-500 (`data/math500/test.jsonl`). */
+export const MATH500_PATH = math500Path();
 
 /** `{answer, gold}` pairs: the last boxed answer of each solution against its gold answer. */
 export async function math500Pairs(

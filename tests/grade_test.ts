@@ -10,8 +10,9 @@ import {
   parseThink,
 } from "../lib/grade/mod.ts";
 import { loadProblems } from "../lib/data/load_problems.ts";
+import { math500Path } from "../lib/data/math500.ts";
 
-const MATH500 = new URL("../../shared/data/math500/test.jsonl", import.meta.url).pathname;
+const MATH500 = math500Path();
 
 /** Groups of answers that must all be equivalent to the first. */
 const EQUIVALENT: string[][] = [

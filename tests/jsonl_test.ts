@@ -11,9 +11,11 @@ import {
   streamProblems,
   toJsonl,
 } from "../lib/data/mod.ts";
+import { MATH500_SHA256, math500Path } from "../lib/data/math500.ts";
+import { dirname, join } from "node:path";
 import { withFile } from "./_temp.ts";
 
-const MATH500 = new URL("../../shared/data/math500/test.jsonl", import.meta.url).pathname;
+const MATH500 = math500Path();
 
 const GOOD: Problem = {
   problem: "What is 1+1?",
@@ -40,6 +42,18 @@ Deno.test("loadProblems reads all 500 MATH-500 problems", async () => {
   let n = 0;
   for await (const _ of streamProblems(MATH500)) n++;
   assertEquals(n, 500);
+});
+
+Deno.test("data/math500/test.jsonl: the sha256 its README states", async () => {
+  const bytes = await Deno.readFile(MATH500);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const hex = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+  assertEquals(hex, MATH500_SHA256);
+  const readme = await Deno.readTextFile(join(dirname(MATH500), "README.md"));
+  assert(readme.includes(MATH500_SHA256), "README states the sha256");
+  for (const word of ["Let's Verify Step by Step", "PRM800K", "MIT"]) {
+    assert(readme.includes(word), `README names ${word}`);
+  }
 });
 
 Deno.test("parseProblems: valid lines, blank lines skipped, extra fields dropped, CRLF", () => {

@@ -14,8 +14,9 @@ Deno.test("repoRoot: the folder holding deno.json, whatever the working director
   assert(!root.endsWith("/"));
 });
 
-Deno.test("math500Path: ../shared/data/math500/test.jsonl beside the clone", () => {
-  assertEquals(math500Path("/x/main"), "/x/shared/data/math500/test.jsonl");
+Deno.test("math500Path: data/math500/test.jsonl inside the checkout, and it is there", () => {
+  assertEquals(math500Path("/x/main"), "/x/main/data/math500/test.jsonl");
+  assert(Deno.statSync(math500Path()).isFile, "the shipped MATH-500 file");
 });
 
 Deno.test("baseModelDir / resultsDir: defaults, absolute and relative overrides", () => {

@@ -12,7 +12,7 @@ import { JsonlError, parseJsonl, readJsonl } from "./jsonl.ts";
  *
  * @example
  * ```ts
- * for await (const p of streamProblems("../shared/data/math500/test.jsonl")) console.log(p.answer);
+ * for await (const p of streamProblems("data/math500/test.jsonl")) console.log(p.answer);
  * ```
  */
 export async function* streamProblems(file: string): AsyncGenerator<Problem> {

@@ -1,6 +1,6 @@
 /**
- * Problems: the MATH-schema `Problem` type, validated JSONL loading, a seeded PRNG, and the
- * embedded MiniMath generator with its held-out MiniMath-500 and training stream.
+ * Problems: the MATH-schema `Problem` type, validated JSONL loading, the shipped MATH-500, a
+ * seeded PRNG, and the embedded MiniMath generator with its held-out MiniMath-500 and training stream.
  *
  * @module
  */
@@ -22,6 +22,7 @@ export {
   toJsonl,
 } from "./jsonl.ts";
 export { loadProblems, parseProblems, streamProblems } from "./load_problems.ts";
+export { MATH500_SHA256, math500Path } from "./math500.ts";
 export { createRng, deriveSeed, hashString, mulberry32, type Rng } from "./rng.ts";
 export {
   formatSolution,

@@ -1,6 +1,6 @@
 /**
- * The real MATH-500 test set for the data notebook: loaded from beside the clone when it is
- * there, with its level and subject mix and typeset samples.
+ * The real MATH-500 test set for the data notebook: loaded from `data/math500/test.jsonl` (shipped
+ * with the project), with its level and subject mix and typeset samples.
  *
  * @module
  */
@@ -29,8 +29,8 @@ export async function loadMath500(path: string = math500Path()): Promise<Math500
         message:
           `**MATH-500 is not available here**: \`${
             relativeToRoot(path)
-          }\` does not exist. The notebook reads it from \`../shared/data/math500/test.jsonl\` ` +
-          "beside the clone (it is never copied into the project); everything else in this " +
+          }\` does not exist. The project ships it as \`data/math500/test.jsonl\` ` +
+          "(restore it with `git checkout -- data/math500`); everything else in this " +
           "notebook works without it.",
       };
     }

@@ -1,23 +1,21 @@
 /**
  * Where notebooks find things: the repository root (from this file, whatever the kernel's working
- * directory), the real MATH-500 file beside the clone, the base checkpoint and `results/`.
+ * directory), the shipped MATH-500 file, the base checkpoint and `results/`.
  *
  * @module
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { math500Path as dataMath500Path } from "../data/math500.ts";
 
 /** The repository root (the folder holding `deno.json`), as an absolute path. */
 export function repoRoot(): string {
   return fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 }
 
-/**
- * The real MATH-500 test file: `../shared/data/math500/test.jsonl` relative to the repository
- * root (a copy of `shared/` sits beside the clone; it is never copied into the project).
- */
+/** The MATH-500 test file the project ships: `data/math500/test.jsonl` under the root. */
 export function math500Path(root: string = repoRoot()): string {
-  return join(root, "..", "shared", "data", "math500", "test.jsonl");
+  return dataMath500Path(root);
 }
 
 /**
