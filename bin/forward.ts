@@ -4,8 +4,9 @@
  *
  *   deno task forward --model DIR (--ids 1,2,3 | --text STR) [--backend NAME]
  *
- * `--text` encodes STR with the folder's tokenizer (no special tokens added). Bad input prints
- * one line on stderr and exits 1.
+ * `--ids` needs only `config.json` and the weights; `--text` encodes STR with the folder's tokenizer
+ * (no special tokens added), so it needs `tokenizer.json` and says so when it is missing. Bad input
+ * prints one line on stderr and exits 1.
  *
  * @module
  */
@@ -14,7 +15,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../lib/backend/mod.ts";
 import { fail } from "../lib/cli/fail.ts";
 import { join } from "node:path";
-import { backendMemoryProblem, loadHfConfig, loadModel } from "../lib/hf/mod.ts";
+import { backendMemoryProblem, loadHfConfig, loadModel, loadQwen2Weights } from "../lib/hf/mod.ts";
+import type { Qwen2Model } from "../lib/model/qwen2.ts";
 
 const USAGE = "usage: deno task forward --model DIR (--ids 1,2,3 | --text STR) [--backend NAME]";
 
@@ -36,34 +38,55 @@ export async function runForward(
   if ((values.ids === undefined) === (values.text === undefined)) {
     throw new Error(`give exactly one of --ids and --text. ${USAGE}`);
   }
-  const backend = await initBackend({ backend: values.backend, quiet: true });
-  const problem = backendMemoryProblem(
-    loadHfConfig(join(values.model, "config.json")),
-    backend.name,
-  );
-  if (problem) throw new Error(`${values.model}: ${problem}`);
-  const loaded = loadModel(values.model);
-  try {
-    const V = loaded.config.vocab_size;
-    const ids = values.ids !== undefined
-      ? parseIds(values.ids, V)
-      : loaded.codec.encode(values.text!);
-    if (ids.length === 0) throw new Error("--text: encodes to no tokens");
-    if (ids.length > loaded.config.max_position_embeddings) {
+  const config = loadHfConfig(join(values.model, "config.json"));
+  const ids = values.ids !== undefined ? parseIds(values.ids, config.vocab_size) : null;
+  if (ids === null) {
+    const tokenizer = join(values.model, "tokenizer.json");
+    if (!isFile(tokenizer)) {
       throw new Error(
-        `${ids.length} ids exceed max_position_embeddings ${loaded.config.max_position_embeddings}`,
+        `${tokenizer}: missing file (--text needs the folder's tokenizer; --ids works without one)`,
+      );
+    }
+  }
+  const backend = await initBackend({ backend: values.backend, quiet: true });
+  const problem = backendMemoryProblem(config, backend.name);
+  if (problem) throw new Error(`${values.model}: ${problem}`);
+  // --ids: config and weights only; --text: the whole folder, tokenizer included.
+  let model: Qwen2Model;
+  let input: number[];
+  if (ids !== null) {
+    model = loadQwen2Weights(values.model, config).model;
+    input = ids;
+  } else {
+    const loaded = loadModel(values.model);
+    model = loaded.model;
+    input = loaded.codec.encode(values.text!);
+  }
+  try {
+    if (input.length === 0) throw new Error("--text: encodes to no tokens");
+    if (input.length > config.max_position_embeddings) {
+      throw new Error(
+        `${input.length} ids exceed max_position_embeddings ${config.max_position_embeddings}`,
       );
     }
     const logits = tf.tidy(() => {
-      const x = tf.tensor2d(ids, [1, ids.length], "int32");
-      return loaded.model.forward(x, { lastOnly: true });
+      const x = tf.tensor2d(input, [1, input.length], "int32");
+      return model.forward(x, { lastOnly: true });
     });
     const data = (await logits.data()) as Float32Array;
     logits.dispose();
     out(JSON.stringify(Array.from(data)));
     return data;
   } finally {
-    loaded.model.dispose();
+    model.dispose();
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
   }
 }
 

@@ -7,7 +7,7 @@ import { parseIds, runForward } from "../bin/forward.ts";
 import { parseProblems } from "../lib/data/load_problems.ts";
 import { hfCodec, HfTokenizer, loadModel } from "../lib/hf/mod.ts";
 import { CharTokenizer, Qwen2Model, saveCheckpoint } from "../lib/model/mod.ts";
-import { assert, assertEquals } from "./_assert.ts";
+import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { HF_TINY, writeCheckpoint, writeTokenizer } from "./_hf_fixtures.ts";
 import { throwsOneLine } from "./_tiny_model.ts";
 
@@ -61,6 +61,33 @@ Deno.test("forward CLI: prints the last position's logits as one JSON array", as
     const viaIds: string[] = [];
     await runForward(["--model", dir, "--ids", "258", "--backend", "cpu"], (l) => viaIds.push(l));
     assertEquals(viaText, viaIds);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("forward CLI: --ids needs no tokenizer; --text names the missing tokenizer.json", async () => {
+  const dir = tempFolder();
+  try {
+    const withTokenizer: string[] = [];
+    await runForward(["--model", dir, "--ids", "5,7,9", "--backend", "cpu"], (l) => {
+      withTokenizer.push(l);
+    });
+    for (const f of ["tokenizer.json", "tokenizer_config.json"]) {
+      try {
+        Deno.removeSync(join(dir, f));
+      } catch { /* the fixture may not write it */ }
+    }
+    const without: string[] = [];
+    await runForward(["--model", dir, "--ids", "5,7,9", "--backend", "cpu"], (l) => {
+      without.push(l);
+    });
+    assertEquals(without, withTokenizer);
+    await assertRejects(
+      () => runForward(["--model", dir, "--text", "1+1=", "--backend", "cpu"], () => {}),
+      Error,
+      `${join(dir, "tokenizer.json")}: missing file (--text needs the folder's tokenizer`,
+    );
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
