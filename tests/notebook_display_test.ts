@@ -12,6 +12,7 @@ import {
   settle,
   showWith,
 } from "../lib/notebook/display.ts";
+import { staticChartMarkdown } from "../lib/report/static_chart.ts";
 import type { TopLevelSpec } from "vega-lite";
 
 const SPEC = {
@@ -22,15 +23,17 @@ const SPEC = {
   encoding: { x: { field: "a", type: "nominal" }, y: { field: "b", type: "quantitative" } },
 } as TopLevelSpec;
 
-Deno.test("chart: a Vega-Lite v5 MIME bundle with an SVG fallback and a plain-text name", async () => {
+Deno.test("chart: a Vega-Lite v5 MIME bundle with SVG fallbacks and a plain-text name", async () => {
   const bundle = await mimeBundle(await chart(SPEC));
   const vl = bundle["application/vnd.vegalite.v5+json"] as Record<string, unknown>;
   assertEquals(vl.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
   assertEquals(vl.mark, "bar");
   assert(String(bundle["image/svg+xml"]).startsWith("<svg"), "svg fallback");
+  assertEquals(bundle["text/markdown"], staticChartMarkdown(String(bundle["image/svg+xml"])));
   assertEquals(bundle["text/plain"], "<chart: Bars>");
   const noSvg = await mimeBundle(await chart(SPEC, { svg: false }));
   assertEquals(noSvg["image/svg+xml"], undefined);
+  assertEquals(noSvg["text/markdown"], undefined);
 });
 
 Deno.test("html, markdown and DataFrames display through the Jupyter display symbol", async () => {

@@ -1,6 +1,6 @@
 /**
  * Displaying things in a Deno Jupyter notebook: Vega-Lite charts as MIME bundles (with an SVG
- * fallback for static viewers), HTML (KaTeX-typeset math), Markdown, DataFrames, and a live
+ * fallback for static viewers and exported HTML), HTML (KaTeX-typeset math), Markdown, DataFrames, and a live
  * display that updates in place. Outside a kernel (tests, scripts) `show` prints the plain-text
  * form instead.
  *
@@ -36,8 +36,9 @@ export function displayable(bundle: MimeBundle): Displayable {
 
 /**
  * A Vega-Lite chart: `application/vnd.vegalite.v5+json` (interactive in JupyterLab / VS Code),
- * with the chart pre-rendered as `image/svg+xml` for viewers without a Vega-Lite renderer (set
- * `svg: false` to leave it out).
+ * with the chart pre-rendered as `image/svg+xml` for viewers without a Vega-Lite renderer and as
+ * inline-SVG `text/markdown` for `jupyter nbconvert --to html` (set `svg: false` to leave both
+ * out, e.g. for live charts that are redrawn every step).
  */
 export async function chart(
   spec: TopLevelSpec,

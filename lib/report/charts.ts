@@ -15,6 +15,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { MetricsRecord } from "../train/metrics.ts";
 import type { RunSummary } from "./run_summary.ts";
+import { staticChartMarkdown } from "./static_chart.ts";
 import { summarize } from "./stats.ts";
 
 export type { TopLevelSpec };
@@ -253,7 +254,9 @@ export function accuracyByLevelSpec(
  * `Deno.jupyter.display(vegaLiteMimeBundle(spec), { raw: true })`. The spec is
  * tagged with the Vega-Lite major version the frontend expects (`v5` by
  * default, what JupyterLab renders out of the box); an optional pre-rendered
- * SVG is added as a fallback for frontends without a Vega-Lite renderer.
+ * SVG is added as a fallback for frontends without a Vega-Lite renderer, both as
+ * `image/svg+xml` and as the `text/markdown` that `jupyter nbconvert --to html`
+ * shows inline (see `static_chart.ts`).
  */
 export function vegaLiteMimeBundle(
   spec: TopLevelSpec,
@@ -266,7 +269,10 @@ export function vegaLiteMimeBundle(
       $schema: `https://vega.github.io/schema/vega-lite/v${version}.json`,
     },
   };
-  if (options.svg) bundle["image/svg+xml"] = options.svg;
+  if (options.svg) {
+    bundle["image/svg+xml"] = options.svg;
+    bundle["text/markdown"] = staticChartMarkdown(options.svg);
+  }
   const title = (spec as { title?: unknown }).title;
   bundle["text/plain"] = typeof title === "string" ? `<chart: ${title}>` : "<chart>";
   return bundle;

@@ -11,4 +11,5 @@ export * from "./markdown_table.ts";
 export * from "./tables.ts";
 export * from "./charts.ts";
 export * from "./svg.ts";
+export * from "./static_chart.ts";
 export * from "./samples_html.ts";
