@@ -17,6 +17,8 @@ async function fakeResults(dir: string): Promise<void> {
     const d = join(dir, "runs", run.variant, "1");
     await Deno.mkdir(d, { recursive: true });
     await Deno.writeTextFile(join(d, "summary.json"), JSON.stringify({ ...run, n_eval: 5 }));
+    await Deno.writeTextFile(join(d, "config.json"), "{}\n");
+    await Deno.writeTextFile(join(d, "eval.json"), JSON.stringify({ n: 5, k: 2 }));
     const curve = CURVES.filter((c) => c.variant === run.variant && c.seed === 1);
     if (curve.length) {
       await Deno.writeTextFile(
@@ -24,16 +26,18 @@ async function fakeResults(dir: string): Promise<void> {
         curve.map(({ variant: _v, seed: _s, ...m }) => JSON.stringify(m)).join("\n") + "\n",
       );
     }
-    const samples = [0, 1, 2, 3, 4].map((problem) => ({
-      problem,
-      sample: 0,
-      completion: `<think>${run.variant}</think>\\boxed{1}`,
-      answer: "1",
-      correct: run.variant === "zero_grpo",
-      length: 20,
-      truncated: false,
-      wellFormatted: true,
-    }));
+    const samples = [0, 1, 2, 3, 4].flatMap((problem) =>
+      [0, 1].map((sample) => ({
+        problem,
+        sample,
+        completion: `<think>${run.variant}</think>\\boxed{1}`,
+        answer: "1",
+        correct: run.variant === "zero_grpo",
+        length: 20,
+        truncated: false,
+        wellFormatted: true,
+      }))
+    );
     await Deno.writeTextFile(
       join(d, "eval_samples.jsonl"),
       samples.map((s) => JSON.stringify(s)).join("\n") + "\n",

@@ -1,5 +1,6 @@
 /**
- * Renders the ablation's results from `results/runs/`: `ablation.md` and `ablation.csv` (per
+ * Renders the ablation's results from `<results>/runs/` (damaged runs, and runs of other settings,
+ * are left out with one line each, never a crash): `ablation.md` and `ablation.csv` (per
  * variant: MiniMath-500 pass@1 mean ± 95 % CI over seeds, × over base, accuracy by level, mean
  * length, and the cost per training step), `runs.csv`, vega-lite charts rendered to SVG, and
  * `samples.html` (problems and completions typeset with KaTeX).
@@ -26,10 +27,11 @@ import {
   runsToDataFrame,
 } from "../report/tables.ts";
 import { rowsToMarkdown } from "../report/markdown_table.ts";
-import { readMetricsJsonl } from "../train/metrics.ts";
 import type { SampleResult } from "../eval/evaluate.ts";
 import type { Problem } from "../data/problem.ts";
+import type { RunIdentity } from "./identity.ts";
 import { runDir } from "./run.ts";
+import { inspectRun, isRefused, refusalReason } from "./run_state.ts";
 import { VARIANTS } from "./variants.ts";
 
 /** Everything the ablation wrote, read back from `runsDir`. */
@@ -38,8 +40,24 @@ export interface AblationResults {
   curves: CurveRow[];
 }
 
-/** Reads every finished run (and its training curve) under `runsDir`, in grid order. */
-export async function readResults(runsDir: string): Promise<AblationResults> {
+/** Options of {@linkcode readResults}. */
+export interface ReadResultsOptions {
+  /**
+   * The identity a run of (`variant`, `seed`) must record to be read (`null`: leave it out). Without
+   * it, identities are not checked (reading published results).
+   */
+  identityOf?: (variant: string, seed: number) => RunIdentity | null;
+  /** One line per run left out: damaged, or not produced by the asked identity (default `console.warn`). */
+  warn?: (line: string) => void;
+}
+
+/**
+ * Reads every finished run (and its training curve) under `runsDir`, in grid order. Unfinished
+ * runs are skipped; a damaged run (or, with `identityOf`, one produced by something else) is left
+ * out with one line to `warn`, never an exception.
+ */
+export function readResults(runsDir: string, opts: ReadResultsOptions = {}): AblationResults {
+  const warn = opts.warn ?? ((line: string) => console.warn(line));
   const runs: RunSummary[] = [];
   const curves: CurveRow[] = [];
   const names = [...VARIANTS.map((v) => v.name)];
@@ -50,18 +68,19 @@ export async function readResults(runsDir: string): Promise<AblationResults> {
     );
     for (const seed of seeds) {
       const dir = runDir(runsDir, name, seed);
-      let summary: RunSummary;
-      try {
-        summary = JSON.parse(Deno.readTextFileSync(join(dir, "summary.json")));
-      } catch {
-        continue; // unfinished
+      const asked = opts.identityOf?.(name, seed);
+      if (asked === null) {
+        warn(`${dir}: not a run of this grid; left out of the report`);
+        continue;
       }
-      runs.push(summary);
-      try {
-        curves.push(...curveRows(name, seed, await readMetricsJsonl(join(dir, "metrics.jsonl"))));
-      } catch {
-        // the base has no training curve
+      const state = inspectRun(dir, name, seed, asked);
+      if (state.kind === "unfinished") continue;
+      if (isRefused(state)) {
+        warn(`${refusalReason(dir, state)}; left out of the report`);
+        continue;
       }
+      runs.push(state.summary);
+      curves.push(...curveRows(name, seed, state.metrics));
     }
   }
   return { runs, curves };
@@ -92,13 +111,28 @@ export function costRows(runs: RunSummary[]): Record<string, string | number>[] 
   }));
 }
 
-/** Writes `ablation.md`, `ablation.csv`, `runs.csv`, the SVG charts and `samples.html`. */
+/** Training plus evaluation seconds, summed over `runs` (as each run recorded them). */
+export function computeSeconds(runs: readonly RunSummary[]): number {
+  return runs.reduce((s, r) => {
+    const evalSeconds = Number(r.extra?.eval_seconds);
+    return s + (r.train_wall_time_s ?? 0) + (Number.isFinite(evalSeconds) ? evalSeconds : 0);
+  }, 0);
+}
+
+/**
+ * Writes `ablation.md`, `ablation.csv`, `runs.csv`, the SVG charts and `samples.html`: a function
+ * of the run folders alone, so rewriting the report of unchanged runs changes no file.
+ */
 export async function writeReport(
   outDir: string,
   runsDir: string,
-  opts: { title?: string; wallSeconds?: number; preset?: string; evalProblems?: Problem[] } = {},
+  opts: {
+    title?: string;
+    preset?: string;
+    evalProblems?: Problem[];
+  } & ReadResultsOptions = {},
 ): Promise<string[]> {
-  const { runs, curves } = await readResults(runsDir);
+  const { runs, curves } = readResults(runsDir, opts);
   if (runs.length === 0) throw new Error(`${runsDir}: no finished runs to report`);
   const df = runsToDataFrame(runs);
   const agg = aggregateByVariant(df);
@@ -113,7 +147,9 @@ export async function writeReport(
     "",
     `MiniMath-500 pass@1 (mean over k samples at temperature 0.6, top-p 0.95), mean ± 95 % CI over seeds${
       opts.preset ? `; preset \`${opts.preset}\`` : ""
-    }${opts.wallSeconds ? `; grid wall time ${(opts.wallSeconds / 60).toFixed(1)} min` : ""}.`,
+    }; compute time ${
+      (computeSeconds(runs) / 60).toFixed(1)
+    } min (training and evaluation, summed over the runs).`,
     "",
     resultsMarkdown(agg),
     "",

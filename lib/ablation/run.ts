@@ -2,12 +2,18 @@
  * One run of the ablation grid: train a variant from the base checkpoint with one seed, then
  * evaluate it with the shared protocol. Everything lands in `results/runs/<variant>/<seed>/`:
  *
- * - `config.json` — the variant, preset and GRPO settings;
+ * - `config.json` — the run's identity (see `identity.ts`: variant, seed, preset, the resolved
+ *   training and evaluation settings, sha256 of the base checkpoint's files and of the evaluation
+ *   set) and the base folder it was read from;
  * - `metrics.jsonl` — one line per training step;
  * - `eval.json` — the evaluation report (without the completions);
  * - `eval_samples.jsonl` — every graded completion;
- * - `summary.json` — written last, atomically: its presence marks the run finished, so a rerun
- *   never recomputes it, and a run killed before it is redone from the start.
+ * - `summary.json` — written last, atomically, with the time it finished: its presence marks the
+ *   run finished, and a run killed before it is redone from the start.
+ *
+ * A finished run is read back, never recomputed, only when its recorded identity equals the one
+ * asked for and its files are intact; otherwise {@link runVariant} refuses it with one line (see
+ * `run_state.ts`) and leaves it as it is.
  *
  * @module
  */
@@ -25,6 +31,8 @@ import { type GRPOConfig, type GRPOStepMetrics, GRPOTrainer } from "../rl/grpo_t
 import { charCodec, type Policy } from "../rl/policy.ts";
 import { MetricsWriter } from "../train/metrics.ts";
 import { ProgressLine } from "../train/progress.ts";
+import { type EvalSettings, type RunIdentity, runIdentity } from "./identity.ts";
+import { inspectRun, isRefused, refusalReason, type RefusedState } from "./run_state.ts";
 import type { Preset, VariantSpec } from "./variants.ts";
 
 /** Where and how a run happens. */
@@ -50,23 +58,52 @@ export function runDir(runsDir: string, variant: string, seed: number): string {
   return join(runsDir, variant, String(seed));
 }
 
-/** The summary of a finished run, or `null` when it has not finished. */
-export function finishedRun(runsDir: string, variant: string, seed: number): RunSummary | null {
-  try {
-    return JSON.parse(Deno.readTextFileSync(join(runDir(runsDir, variant, seed), "summary.json")));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw new Error(
-      `${join(runDir(runsDir, variant, seed), "summary.json")}: ${(e as Error).message}`,
-    );
-  }
-}
-
 /** The GRPO config of a variant under a preset and seed. */
 export function grpoConfigFor(variant: VariantSpec, preset: Preset, seed: number): GRPOConfig {
   if (!variant.train) throw new Error(`variant "${variant.name}" does not train`);
   const { beta, scale_rewards } = variant.train;
   return { ...preset.grpo, beta, ...(scale_rewards ? { scale_rewards } : {}), seed };
+}
+
+/**
+ * The evaluation settings of a run: k samples per problem at temperature 0.6, top-p 0.95 (the
+ * DeepSeek-R1 convention), within the rollouts' token budget, with a seed derived from the run's.
+ */
+export function evalSettingsFor(preset: Preset, seed: number): EvalSettings {
+  return {
+    samples: preset.eval_samples,
+    maxNewTokens: preset.grpo.max_completion_length,
+    temperature: 0.6,
+    topP: 0.95,
+    seed: deriveSeed(seed, "eval"),
+  };
+}
+
+/** The identity a run of (`variant`, `seed`) must have under `opts` to be reused. */
+export function askedIdentity(variant: VariantSpec, seed: number, opts: RunOptions): RunIdentity {
+  return runIdentity({
+    variant,
+    seed,
+    preset: opts.preset,
+    train: variant.train ? grpoConfigFor(variant, opts.preset, seed) : null,
+    eval: evalSettingsFor(opts.preset, seed),
+    baseDir: opts.baseDir,
+    evalProblems: opts.evalProblems,
+  });
+}
+
+/**
+ * A refused run as one line: what is wrong and how to proceed (another results folder, or delete
+ * the run folder so that it is recomputed); `others` counts further refused runs.
+ */
+export function refusalLine(dir: string, state: RefusedState, others = 0): string {
+  const reason = refusalReason(dir, state);
+  if (others === 0) {
+    return `${reason}; to proceed, pass another --results folder, or delete ${dir} to recompute ` +
+      "that run";
+  }
+  return `${reason} (and ${others} more finished run(s) refused); to proceed, pass another ` +
+    "--results folder, or delete the refused run folders to recompute them";
 }
 
 /**
@@ -82,23 +119,25 @@ export function curriculumSchedule(kind: "staged" | "shuffled", steps: number): 
 
 /**
  * Trains (unless the variant is the base) and evaluates one (variant, seed); returns its summary.
- * A finished run is read back, not recomputed.
+ * A finished run with the asked identity is read back, not recomputed; one that is damaged,
+ * records no identity, or records another throws a one-line error ({@link refusalLine}).
  */
 export async function runVariant(
   variant: VariantSpec,
   seed: number,
   opts: RunOptions,
 ): Promise<RunSummary> {
-  const done = finishedRun(opts.runsDir, variant.name, seed);
-  if (done) return done;
   const dir = runDir(opts.runsDir, variant.name, seed);
+  const identity = askedIdentity(variant, seed, opts);
+  const state = inspectRun(dir, variant.name, seed, identity);
+  if (state.kind === "finished") return state.summary;
+  if (isRefused(state)) throw new Error(refusalLine(dir, state));
   Deno.mkdirSync(dir, { recursive: true });
   const preset = opts.preset;
-  const grpo = variant.train ? grpoConfigFor(variant, preset, seed) : null;
+  const grpo = identity.train;
   await writeTextAtomic(
     join(dir, "config.json"),
-    JSON.stringify({ variant, seed, preset: preset.name, base: opts.baseDir, grpo }, null, 2) +
-      "\n",
+    JSON.stringify({ identity, base_dir: opts.baseDir }, null, 2) + "\n",
   );
   const policy = (opts.loadPolicy ?? loadCharPolicy)(opts.baseDir);
   const label = `${variant.name}/${seed}`;
@@ -149,9 +188,7 @@ export async function runVariant(
     }
     let evalBar: ProgressLine | undefined;
     const report = evaluate(policy, opts.evalProblems, {
-      samples: preset.eval_samples,
-      maxNewTokens: preset.grpo.max_completion_length,
-      seed: deriveSeed(seed, "eval"),
+      ...identity.eval,
       onProgress: (done, total) =>
         (evalBar ??= new ProgressLine({
           total,
@@ -167,7 +204,10 @@ export async function runVariant(
       join(dir, "eval_samples.jsonl"),
       results.map((r) => JSON.stringify(r)).join("\n") + "\n",
     );
-    const summary = toSummary(variant.name, seed, report, steps, trainSeconds, diverged);
+    const summary: RunSummary = {
+      ...toSummary(variant.name, seed, report, steps, trainSeconds, diverged),
+      finished_at: new Date().toISOString(),
+    };
     await writeTextAtomic(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
     return summary;
   } finally {

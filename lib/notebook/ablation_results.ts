@@ -38,7 +38,7 @@ export async function loadAblationResults(
   dir: string = resultsDir(),
 ): Promise<AblationResults | Missing> {
   const runsDir = join(dir, "runs");
-  const { runs, curves } = await readResults(runsDir);
+  const { runs, curves } = readResults(runsDir);
   if (runs.length === 0) {
     return {
       ok: false,

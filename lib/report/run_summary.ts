@@ -51,6 +51,8 @@ export interface RunSummary {
   n_eval?: number;
   /** The run was stopped by the non-finite guard. */
   diverged?: boolean;
+  /** When the run finished (ISO 8601; written by the ablation, shown when a run is read back). */
+  finished_at?: string;
   /** Any additional per-run columns (kept in the per-run CSV only). */
   extra?: Record<string, number | string | boolean | null>;
 }
