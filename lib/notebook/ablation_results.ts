@@ -29,9 +29,11 @@ export interface AblationResults extends RunSet {
 }
 
 /** How to make the results, for notices. */
-export const ABLATE_HOW_TO = "Make them with `deno task ablate` (the `quick` preset, two seeds " +
-  "per variant; `--preset full` for the real grid, `--preset tiny` for a smoke test), then " +
-  "re-run this notebook. A killed ablation resumes where it stopped.";
+export const ABLATE_HOW_TO = "Make them with `deno task ablate` (the `quick` preset, three " +
+  "seeds per variant; `--preset full` for the real grid, `--preset tiny` for a smoke test), which " +
+  "writes `out/ablation/<preset>/`, then re-run this notebook with " +
+  "`SSR1_RESULTS_DIR=out/ablation/<preset>` (`--results results` writes the published folder). " +
+  "A killed ablation resumes where it stopped.";
 
 /** Reads every finished run under `<dir>/runs/`; {@link Missing} when there is none. */
 export async function loadAblationResults(
