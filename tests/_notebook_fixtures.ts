@@ -11,6 +11,7 @@ import { Qwen2Model } from "../lib/model/qwen2.ts";
 import { CharTokenizer } from "../lib/model/tokenizer.ts";
 import { saveCheckpoint } from "../lib/model/checkpoint.ts";
 import type { DisplayFn, DisplayOptions, MimeBundle } from "../lib/notebook/display.ts";
+import { type Preset, presetByName } from "../lib/ablation/variants.ts";
 import type { RunSummary } from "../lib/report/run_summary.ts";
 import type { CurveRow } from "../lib/report/charts.ts";
 
@@ -35,6 +36,22 @@ export function tinyCheckpoint(dir: string): void {
   saveCheckpoint(dir, model, tok);
   model.dispose();
 }
+
+/** The `tiny` preset, smaller still (2 steps of 1 prompt × 2 completions of ≤ 6 tokens): a run takes a second. */
+export const MICRO_PRESET: Preset = (() => {
+  const tiny = presetByName("tiny");
+  return {
+    ...tiny,
+    grpo: {
+      ...tiny.grpo,
+      steps: 2,
+      prompts_per_step: 1,
+      num_generations: 2,
+      max_completion_length: 6,
+    },
+    pool_per_level: 4,
+  };
+})();
 
 /** A fake `Deno.jupyter.display` recording every call. */
 export function recordingDisplay(): {

@@ -5,28 +5,15 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
-import { tinyCheckpoint } from "./_notebook_fixtures.ts";
+import { MICRO_PRESET, tinyCheckpoint } from "./_notebook_fixtures.ts";
 import { type GridOptions, runGrid } from "../lib/ablation/grid.ts";
 import { readResults } from "../lib/ablation/report.ts";
-import { presetByName } from "../lib/ablation/variants.ts";
 import { miniMathHeldOutByLevel } from "../lib/data/minimath_split.ts";
 import { loadAblationResults } from "../lib/notebook/ablation_results.ts";
 import { defaultResultsDir } from "../bin/ablate.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const tiny = presetByName("tiny");
-/** The tiny preset, smaller still: a grid of two runs takes a second or two. */
-const PRESET = {
-  ...tiny,
-  grpo: {
-    ...tiny.grpo,
-    steps: 2,
-    prompts_per_step: 1,
-    num_generations: 2,
-    max_completion_length: 6,
-  },
-  pool_per_level: 4,
-};
+const PRESET = MICRO_PRESET;
 const EVAL = miniMathHeldOutByLevel(1);
 const WORK = await Deno.makeTempDir({ prefix: "ablation_identity_test_" });
 const BASE = join(WORK, "base");
@@ -82,12 +69,15 @@ function mtimes(dir: string): Record<string, number> {
   return out;
 }
 
-/** The grid refuses: one line naming `where` and `field`, and nothing in the runs is touched. */
+/**
+ * The grid refuses: one line naming `where` (default: the base run's folder) and `field`, and
+ * nothing in the runs is touched.
+ */
 async function refused(
   results: string,
   over: Partial<GridOptions>,
-  where: string,
   field: string,
+  where = join(results, "runs", "base", "1"),
 ): Promise<string> {
   const before = mtimes(results);
   const err = await assertRejects(() => runGrid(options(results, over)));
@@ -142,7 +132,6 @@ Deno.test("identity: another preset is refused, naming the run folder and preset
   const line = await refused(
     results,
     { preset: { ...PRESET, name: "quick" } },
-    join(results, "runs", "base", "1"),
     'preset.name: recorded "tiny", asked "quick"',
   );
   assert(line.includes("(and 1 more finished run(s) refused)"), line);
@@ -153,15 +142,14 @@ Deno.test("identity: a changed training setting is refused, naming the field", a
   await refused(
     results,
     { preset: { ...PRESET, grpo: { ...PRESET.grpo, learning_rate: 3e-4 } } },
-    join(results, "runs", "base", "1"),
     "preset.grpo.learning_rate: recorded 0.0001, asked 0.0003",
   );
   // Only the trained run: the field is the same; the base is refused alone.
   await refused(
     results,
     { only: ["zero_grpo"], preset: { ...PRESET, grpo: { ...PRESET.grpo, warmup_steps: 1 } } },
-    join(results, "runs", "zero_grpo", "1"),
     "preset.grpo.warmup_steps",
+    join(results, "runs", "zero_grpo", "1"),
   );
 });
 
@@ -170,7 +158,6 @@ Deno.test("identity: a changed evaluation setting is refused, naming the field",
   await refused(
     results,
     { preset: { ...PRESET, eval_samples: 2 } },
-    join(results, "runs", "base", "1"),
     "preset.eval_samples: recorded 1, asked 2",
   );
 });
@@ -186,7 +173,6 @@ Deno.test('identity: other base weights are refused, naming base["model.safetens
   await refused(
     results,
     { baseDir: other },
-    join(results, "runs", "base", "1"),
     'base["model.safetensors"]: recorded sha256',
   );
 });
@@ -196,14 +182,12 @@ Deno.test("identity: another evaluation set is refused, naming eval_set", async 
   await refused(
     results,
     { evalProblems: EVAL.slice(0, 4) },
-    join(results, "runs", "base", "1"),
     "eval_set.n: recorded 5, asked 4",
   );
   const swapped = [...EVAL.slice(1), EVAL[0]];
   await refused(
     results,
     { evalProblems: swapped },
-    join(results, "runs", "base", "1"),
     "eval_set.sha256",
   );
 });
@@ -224,8 +208,8 @@ Deno.test("identity: a run finished by an older layout (no identity) is unknown,
   const line = await refused(
     results,
     {},
-    dir,
     `finished by an older layout (${join(dir, "config.json")} records no run identity)`,
+    dir,
   );
   assert(line.includes(`delete ${dir} to recompute that run`), line);
   // Deleting it, as the line says, recomputes that run alone.

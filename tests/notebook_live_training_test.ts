@@ -1,23 +1,11 @@
 import { assert, assertEquals } from "./_assert.ts";
-import { recordingDisplay, tinyCheckpoint } from "./_notebook_fixtures.ts";
-import { presetByName } from "../lib/ablation/variants.ts";
+import { MICRO_PRESET, recordingDisplay, tinyCheckpoint } from "./_notebook_fixtures.ts";
 import { loadBaseModel } from "../lib/notebook/base_model.ts";
 import { liveDisplay } from "../lib/notebook/display.ts";
 import { miniMathEvalSet } from "../lib/notebook/eval_views.ts";
 import { statusMarkdown, trainLive, variantsTable } from "../lib/notebook/live_training.ts";
 
-const tiny = presetByName("tiny");
-const PRESET = {
-  ...tiny,
-  grpo: {
-    ...tiny.grpo,
-    steps: 2,
-    prompts_per_step: 1,
-    num_generations: 2,
-    max_completion_length: 6,
-  },
-  pool_per_level: 4,
-};
+const PRESET = MICRO_PRESET;
 
 Deno.test("trainLive: without a checkpoint, the base's notice", async () => {
   const r = await trainLive(loadBaseModel("/nonexistent/base"), ["zero_grpo"], {
