@@ -1,9 +1,13 @@
 /**
- * The ablation: variants and presets, one run, the grid, and its report.
+ * The ablation: variants and presets, run identity and run-folder states, one run, the grid, and
+ * its report.
  *
  * @module
  */
 export * from "./variants.ts";
+export * from "./identity.ts";
+export * from "./first_difference.ts";
+export * from "./run_state.ts";
 export * from "./run.ts";
 export * from "./grid.ts";
 export * from "./report.ts";
