@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { initBackend } from "../lib/backend/mod.ts";
@@ -37,7 +38,7 @@ if (import.meta.main) {
         seeds: { type: "string" },
         only: { type: "string", multiple: true },
         results: { type: "string" },
-        base: { type: "string", default: "data/base" },
+        base: { type: "string", default: DEFAULT_BASE_DIR },
         backend: { type: "string" },
       },
     });

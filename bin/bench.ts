@@ -7,13 +7,14 @@
  *   generation tokens/s (128 sequences, 16-token prompts, 96 new tokens, KV cache).
  *
  * ```sh
- * deno task bench [--backend native|wasm|cpu|tensorflow] [--config data/base/config.json]
+ * deno task bench [--backend native|wasm|cpu|tensorflow] [--config data/bases/imperfect-0.8m/config.json]
  *                 [--train-steps 3] [--matmul-only]
  * ```
  *
  * @module
  */
 
+import { DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import { parseArgs } from "node:util";
 import { initBackend, loadBlas } from "../lib/backend/mod.ts";
@@ -24,7 +25,7 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
     args,
     options: {
       backend: { type: "string" },
-      config: { type: "string", default: "data/base/config.json" },
+      config: { type: "string", default: `${DEFAULT_BASE_DIR}/config.json` },
       "train-steps": { type: "string", default: "3" },
       "matmul-only": { type: "boolean", default: false },
     },

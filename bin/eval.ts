@@ -9,12 +9,13 @@
  *     [--json] [--skip-long] [--backend NAME]
  *
  * `--data` defaults to the shipped MATH-500 (`data/math500/test.jsonl`).
- * `--model` defaults to `data/base` (the embedded char model); any Hugging Face Qwen2 folder
+ * `--model` defaults to the default base (`lib/model/bases.ts`, a char model); any Hugging Face Qwen2 folder
  * works. A problem whose prompt does not fit the model's positions is an error unless
  * `--skip-long` (skipped problems are counted in the summary). Bad input prints one line (`FILE:LINE: field …`, or the file and field) and exits 1.
  *
  * @module
  */
+import { DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
 import { parseArgs } from "node:util";
 import { initBackend } from "../lib/backend/mod.ts";
 import { fail } from "../lib/cli/fail.ts";
@@ -43,7 +44,7 @@ export async function runEval(args: string[], io: EvalIO = stdio()): Promise<Eva
   const { values } = parseArgs({
     args,
     options: {
-      model: { type: "string", default: "data/base" },
+      model: { type: "string", default: DEFAULT_BASE_DIR },
       data: { type: "string", default: math500Path() },
       samples: { type: "string", default: "1" },
       "max-new-tokens": { type: "string", default: "512" },

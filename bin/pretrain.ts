@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { initBackend } from "../lib/backend/mod.ts";
@@ -41,7 +42,7 @@ const { values } = parseArgs({
     lr: { type: "string" },
     seed: { type: "string" },
     config: { type: "string" },
-    out: { type: "string", default: "data/base" },
+    out: { type: "string" },
     backend: { type: "string" },
     init: { type: "string" },
     mix: { type: "string" },
@@ -52,7 +53,8 @@ const { values } = parseArgs({
 });
 
 try {
-  const out = values.out!;
+  const out = values.out;
+  if (!out) throw new Error("--out DIR is required (e.g. data/bases/<name>)");
   const backend = await initBackend({ backend: values.backend });
   const tokenizer = CharTokenizer.default();
   let config: PretrainConfig;
@@ -80,7 +82,7 @@ try {
     console.log(`pretrain: resuming ${out} at step ${saved.step} of ${config.steps}`);
   } else {
     const recipe = corpusRecipe(values.corpus ?? "imperfect");
-    const configPath = values.config ?? "data/base/config.json";
+    const configPath = values.config ?? `${DEFAULT_BASE_DIR}/config.json`;
     const modelConfig = loadConfig(configPath);
     if (modelConfig.vocab_size !== tokenizer.vocabSize) {
       throw new Error(

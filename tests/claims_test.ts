@@ -116,3 +116,85 @@ Deno.test("readScores: per-problem accuracy per finished seed; unfinished seeds 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("claimsReport: rows, β sweep, stability and budget tables from run folders", async () => {
+  const { claimsReport } = await import("../lib/report/claims_report.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    const rng = createRng(9);
+    const write = (
+      tb: string,
+      variant: string,
+      seed: number,
+      p: number,
+      file = "eval_samples.jsonl",
+    ) => {
+      const d = join(dir, tb, "runs", variant, String(seed));
+      Deno.mkdirSync(d, { recursive: true });
+      const lines = Array.from(
+        { length: 40 },
+        (_, i) => JSON.stringify({ problem: i, sample: 0, correct: rng.next() < p, length: 50 }),
+      );
+      Deno.writeTextFileSync(join(d, file), lines.join("\n") + "\n");
+      Deno.writeTextFileSync(
+        join(d, "summary.json"),
+        JSON.stringify({
+          train_wall_time_s: 60,
+          extra: { eval_seconds: 30, tokens_per_correct: 100 },
+        }),
+      );
+      if (variant !== "base") {
+        Deno.writeTextFileSync(
+          join(d, "metrics.jsonl"),
+          [1, 2, 3].map((s) =>
+            JSON.stringify({
+              step: s,
+              accuracy: p,
+              reward_std: 0.3,
+              drift_kl: 0.01 * s,
+              kl: 0.01 * s,
+            })
+          ).join("\n") + "\n",
+        );
+      }
+    };
+    for (const seed of [1, 2, 3]) {
+      write("big", "base", seed, 0.1);
+      write("big", "base", seed, 0.6, "eval_samples@4x.jsonl");
+      write("big", "zero_grpo", seed, 0.6);
+      write("big", "zero_grpo", seed, 0.7, "eval_samples@4x.jsonl");
+      write("big", "grpo_kl", seed, 0.4);
+      write("big", "zero_grpo_no_curriculum", seed, 0.5);
+    }
+    const report = claimsReport([{ name: "big", dir: join(dir, "big") }], {
+      seed: 1,
+      resamples: 200,
+    });
+    const ids = report.rows.map((r) => `${r.id}:${r.statistic.split(" ")[0]}`);
+    assert(ids.includes("C1:zero_grpo") && ids.includes("C2:zero_grpo"), ids.join());
+    assert(ids.includes("C6:zero_grpo@4x"), ids.join());
+    assertEquals(report.rows.find((r) => r.id === "C1")!.verdict, "supported");
+    for (const s of ["**β sweep**", "**Curriculum stability**", "**Budget sweep**", "12 runs in"]) {
+      assert(report.markdown.includes(s), s);
+    }
+    assert(report.markdown.includes("| 0.04 | grpo_kl "), report.markdown);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("replaceMarkedBlock: replaces between the markers; missing markers name the file", async () => {
+  const { replaceMarkedBlock } = await import("../lib/report/marked_block.ts");
+  const text = "a\n<!-- claims:start -->\nold\n<!-- claims:end -->\nb\n";
+  assertEquals(
+    replaceMarkedBlock(text, "claims", "new"),
+    "a\n<!-- claims:start -->\nnew\n<!-- claims:end -->\nb\n",
+  );
+  let msg = "";
+  try {
+    replaceMarkedBlock("nothing", "claims", "x", "README.md");
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  assertEquals(msg, 'README.md: no "<!-- claims:start -->" … "<!-- claims:end -->" block to fill');
+});

@@ -172,7 +172,7 @@ Deno.test("eval CLI: summary, per-sample JSONL, same results as a second run", a
   }
 });
 
-Deno.test("eval CLI: a char-tokenizer folder like data/base evaluates too", async () => {
+Deno.test("eval CLI: a char-tokenizer folder like data/bases/* evaluates too", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "hf_cli_char_" });
   try {
     const tok = CharTokenizer.default();

@@ -237,7 +237,7 @@ Deno.test("positions past max_position_embeddings are rejected", () => {
 });
 
 Deno.test("config: default config is valid; bad keys fail with one line naming file and field", () => {
-  const c = loadConfig("data/base/config.json");
+  const c = loadConfig("data/bases/imperfect-0.8m/config.json");
   assertEquals(c.hidden_size, 128);
   assertEquals(c.num_hidden_layers, 4);
   assertEquals(c.num_key_value_heads, 2);

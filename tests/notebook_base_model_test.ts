@@ -11,7 +11,7 @@ import { miniMathTrainPool } from "../lib/data/minimath_split.ts";
 
 Deno.test("loadBaseModel: a folder with only config.json says what is missing and how to make it", async () => {
   const dir = await Deno.makeTempDir();
-  await Deno.copyFile("data/base/config.json", join(dir, "config.json"));
+  await Deno.copyFile("data/bases/imperfect-0.8m/config.json", join(dir, "config.json"));
   const base = loadBaseModel(dir);
   assertEquals(base.ok, false);
   if (base.ok) return;

@@ -20,7 +20,7 @@ Deno.test("math500Path: data/math500/test.jsonl inside the checkout, and it is t
 });
 
 Deno.test("baseModelDir / resultsDir: defaults, absolute and relative overrides", () => {
-  assertEquals(baseModelDir("/r", undefined), "/r/data/base");
+  assertEquals(baseModelDir("/r", undefined), "/r/data/bases/imperfect-0.8m");
   assertEquals(baseModelDir("/r", "/tmp/b"), "/tmp/b");
   assertEquals(baseModelDir("/r", "ck/b"), "/r/ck/b");
   assertEquals(resultsDir("/r", undefined), "/r/results");
@@ -28,6 +28,6 @@ Deno.test("baseModelDir / resultsDir: defaults, absolute and relative overrides"
 });
 
 Deno.test("relativeToRoot: paths under the root lose it, others stay", () => {
-  assertEquals(relativeToRoot("/r/data/base", "/r"), "data/base");
+  assertEquals(relativeToRoot("/r/data/bases/x", "/r"), "data/bases/x");
   assertEquals(relativeToRoot("/elsewhere/x", "/r"), "/elsewhere/x");
 });

@@ -82,7 +82,7 @@ Deno.test("corpus views: the mix in percent, one completion of each kind", () =>
 Deno.test("modelView: the model's table; without weights, the notice and config.json's shape", async () => {
   resetNotices();
   const dir = await Deno.makeTempDir();
-  await Deno.copyFile("data/base/config.json", join(dir, "config.json"));
+  await Deno.copyFile("data/bases/imperfect-0.8m/config.json", join(dir, "config.json"));
   const views = modelView(loadBaseModel(dir));
   assertEquals(views.length, 3);
   const table = (await mimeBundle(views[2]))["text/html"] as string;

@@ -14,7 +14,13 @@ import type { RunSummary } from "../report/run_summary.ts";
 import { askedIdentity, refusalLine, runDir, type RunOptions, runVariant } from "./run.ts";
 import { inspectRun, isRefused, type RunState } from "./run_state.ts";
 import { writeReport } from "./report.ts";
-import { type Preset, variantByName, VARIANTS, type VariantSpec } from "./variants.ts";
+import {
+  DEFAULT_GRID,
+  type Preset,
+  variantByName,
+  VARIANTS,
+  type VariantSpec,
+} from "./variants.ts";
 
 /** Options of {@linkcode runGrid}. */
 export interface GridOptions {
@@ -56,7 +62,7 @@ export interface GridResult {
 export async function runGrid(opts: GridOptions): Promise<GridResult> {
   const t0 = performance.now();
   const log = opts.log ?? console.log;
-  const variants = opts.only?.length ? opts.only.map(variantByName) : [...VARIANTS];
+  const variants = (opts.only?.length ? opts.only : DEFAULT_GRID).map(variantByName);
   const seeds = opts.seeds ?? opts.preset.seeds;
   const runOpts: RunOptions = {
     baseDir: opts.baseDir,

@@ -37,7 +37,7 @@ import type { Preset, VariantSpec } from "./variants.ts";
 
 /** Where and how a run happens. */
 export interface RunOptions {
-  /** The base checkpoint folder (default `data/base`). */
+  /** The base checkpoint folder (default {@linkcode DEFAULT_BASE_DIR}, `lib/model/bases.ts`). */
   baseDir: string;
   /** Root of the run folders (`results/runs`). */
   runsDir: string;
@@ -204,15 +204,75 @@ export async function runVariant(
       join(dir, "eval_samples.jsonl"),
       results.map((r) => JSON.stringify(r)).join("\n") + "\n",
     );
+    const budgets = await evalBudgetSweep(variant, policy, dir, identity.eval, opts, label);
     const summary: RunSummary = {
       ...toSummary(variant.name, seed, report, steps, trainSeconds, diverged),
       finished_at: new Date().toISOString(),
     };
+    summary.extra = { ...summary.extra, tokens_per_correct: tokensPerCorrect(report), ...budgets };
     await writeTextAtomic(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
     return summary;
   } finally {
     policy.model.dispose();
   }
+}
+
+/**
+ * The budget sweep of a run (C6): its evaluation again at each of the preset's `eval_budgets`
+ * multiples of the training budget, for the variants in `eval_budget_variants`. Each writes
+ * `eval_samples@<m>x.jsonl`; the returned summary fields are `pass_at_1@<m>x`,
+ * `truncation@<m>x` and `tokens_per_correct@<m>x`, or `skipped@<m>x` (the budget does not fit
+ * the model's context).
+ */
+export async function evalBudgetSweep(
+  variant: VariantSpec,
+  policy: Policy,
+  dir: string,
+  settings: EvalSettings,
+  opts: RunOptions,
+  label: string,
+): Promise<Record<string, number | string | null>> {
+  const preset = opts.preset;
+  const who = preset.eval_budget_variants ?? ["base", "zero_grpo"];
+  const out: Record<string, number | string | null> = {};
+  if (!preset.eval_budgets?.length || !who.includes(variant.name)) return out;
+  const context = policy.model.config.max_position_embeddings;
+  const longestPrompt = Math.max(
+    ...opts.evalProblems.map((p) => policy.codec.encodePrompt(p).length),
+  );
+  for (const m of preset.eval_budgets) {
+    const budget = Math.round(m * settings.maxNewTokens);
+    if (longestPrompt + budget > context) {
+      out[`skipped@${m}x`] = `budget ${budget} + prompt ${longestPrompt} > context ${context}`;
+      continue;
+    }
+    let bar: ProgressLine | undefined;
+    const report = evaluate(policy, opts.evalProblems, {
+      ...settings,
+      maxNewTokens: budget,
+      onProgress: (done, total) =>
+        (bar ??= new ProgressLine({
+          total,
+          label: `${label} eval@${m}x`,
+          ...(opts.write ? { write: opts.write } : {}),
+        })).update(done),
+    });
+    bar?.finish();
+    await writeTextAtomic(
+      join(dir, `eval_samples@${m}x.jsonl`),
+      report.results.map((r) => JSON.stringify(r)).join("\n") + "\n",
+    );
+    out[`pass_at_1@${m}x`] = report.pass1;
+    out[`truncation@${m}x`] = report.truncationRate;
+    out[`tokens_per_correct@${m}x`] = tokensPerCorrect(report);
+  }
+  return out;
+}
+
+/** Generated tokens per correct answer (all completions' tokens ÷ correct ones; null if none). */
+export function tokensPerCorrect(report: EvalReport): number | null {
+  const correct = report.results.filter((r) => r.correct).length;
+  return correct ? report.results.reduce((s, r) => s + r.length, 0) / correct : null;
 }
 
 /** The embedded char-level policy from a checkpoint folder. */

@@ -75,6 +75,38 @@ export const VARIANTS: readonly VariantSpec[] = [
     description: "ZeroGRPO with a strong length penalty, advantages not scaled (Dr. GRPO)",
     train: { beta: 0, reward: "strong_length", curriculum: "staged", scale_rewards: "none" },
   },
+  // The β sweep: ZeroGRPO's recipe with a KL term of growing weight (β = 0.04 is `grpo_kl`).
+  {
+    name: "kl_beta_0.01",
+    description: "ZeroGRPO's recipe with a KL term, β = 0.01 (β sweep)",
+    train: { beta: 0.01, reward: "seed", curriculum: "staged" },
+  },
+  {
+    name: "kl_beta_0.1",
+    description: "ZeroGRPO's recipe with a KL term, β = 0.1 (β sweep)",
+    train: { beta: 0.1, reward: "seed", curriculum: "staged" },
+  },
+];
+
+/** The β sweep: (β, variant) pairs in increasing β. */
+export const BETA_SWEEP: readonly { beta: number; variant: string }[] = [
+  { beta: 0, variant: "zero_grpo" },
+  { beta: 0.01, variant: "kl_beta_0.01" },
+  { beta: 0.04, variant: "grpo_kl" },
+  { beta: 0.1, variant: "kl_beta_0.1" },
+];
+
+/** The variants a grid runs by default: every one but the β sweep's extra points. */
+export const DEFAULT_GRID: readonly string[] = [
+  "base",
+  "grpo_kl",
+  "zero_grpo",
+  "zero_grpo_no_curriculum",
+  "zero_grpo_no_length",
+  "zero_grpo_strong_length",
+  "zero_grpo_none_scale",
+  "zero_grpo_no_length_none_scale",
+  "zero_grpo_strong_length_none_scale",
 ];
 
 /** Sizes of a run: training budget, evaluation protocol and seeds. */
@@ -92,6 +124,14 @@ export interface Preset {
    */
   eval_samples: number;
   eval_problems: number;
+  /**
+   * Extra evaluations at these multiples of the training budget (C6: does RL teach reasoning or
+   * brevity?), for the variants in `eval_budget_variants`; a multiple whose budget does not fit
+   * the model's context is skipped and recorded as such.
+   */
+  eval_budgets?: number[];
+  /** Variants evaluated at `eval_budgets` (default `base` and `zero_grpo`). */
+  eval_budget_variants?: string[];
 }
 
 const base = { ...DEFAULT_GRPO_CONFIG } as Omit<GRPOConfig, "beta" | "seed"> & {
@@ -119,6 +159,21 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     eval_samples: 5,
     eval_problems: 500,
   },
+  /**
+   * The claims grid (`results/claims.md`): 5 seeds, training long enough that the policy moves
+   * (60 steps × 8 prompts × 8 generations), k = 3 on all of MiniMath-500, and the budget sweep
+   * (0.5×, 2×, 4× the budget) for the base and ZeroGRPO.
+   */
+  claims: {
+    name: "claims",
+    seeds: 5,
+    grpo: { ...base, steps: 60, prompts_per_step: 8, num_generations: 8 },
+    pool_per_level: 800,
+    eval_samples: 3,
+    eval_problems: 500,
+    eval_budgets: [0.5, 2, 4],
+    eval_budget_variants: ["base", "zero_grpo"],
+  },
   /** For tests and CI smoke runs: seconds, not minutes. */
   tiny: {
     name: "tiny",
@@ -127,6 +182,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     pool_per_level: 20,
     eval_samples: 1,
     eval_problems: 10,
+    eval_budgets: [0.5, 2],
   },
 };
 

@@ -1,7 +1,7 @@
 /**
  * Loading a model folder as a {@linkcode Policy}: `config.json`, the weights (single file or
  * shards, F32/F16/BF16, streamed) and the tokenizer — a Hugging Face `tokenizer.json` with its
- * chat template, or the project's own char tokenizer (`"type": "char"`, e.g. `data/base`).
+ * chat template, or the project's own char tokenizer (`"type": "char"`, e.g. `data/bases/*`).
  *
  * @module
  */

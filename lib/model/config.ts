@@ -84,7 +84,7 @@ const IGNORED = new Set<string>([
  * the offending field on a missing, mistyped, inconsistent or unknown key.
  *
  * ```ts
- * const config = parseConfig(JSON.parse(text), "data/base/config.json");
+ * const config = parseConfig(JSON.parse(text), "data/bases/imperfect-0.8m/config.json");
  * ```
  */
 export function parseConfig(json: unknown, file: string): Qwen2Config {

@@ -5,7 +5,7 @@
  * ```ts
  * import { CharTokenizer, generate, loadConfig, Qwen2Model } from "./lib/model/mod.ts";
  * const tok = CharTokenizer.default();
- * const model = Qwen2Model.init(loadConfig("data/base/config.json"), 0);
+ * const model = Qwen2Model.init(loadConfig("data/bases/imperfect-0.8m/config.json"), 0);
  * const out = generate(model, [tok.encode("1+1=", { bos: true })], {
  *   maxNewTokens: 16, temperature: 0, eosId: tok.eosId, padId: tok.padId, seeds: [0],
  * });

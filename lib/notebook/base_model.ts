@@ -20,14 +20,14 @@ export type BaseModel =
   | { ok: false; dir: string; missing: string[]; message: string };
 
 /**
- * Loads the base checkpoint (default {@link baseModelDir}: `data/base`, or `$SSR1_BASE_DIR`).
+ * Loads the base checkpoint (default {@link baseModelDir}: `data/bases/<name>`, or `$SSR1_BASE_DIR`).
  * When files are missing or invalid, returns `ok: false` with a Markdown `message` saying so and
  * how to make the checkpoint (`deno task pretrain`).
  */
 export function loadBaseModel(dir: string = baseModelDir()): BaseModel {
   const missing = CHECKPOINT_FILES.filter((f) => !exists(join(dir, f)));
   const where = `\`${relativeToRoot(dir)}/\``;
-  const howTo = "Make it with `deno task pretrain` (it writes `data/base/`), then re-run this " +
+  const howTo = "Make it with `deno task pretrain` (`--out data/bases/<name>`), then re-run this " +
     "notebook.";
   if (missing.length > 0) {
     return {

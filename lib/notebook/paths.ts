@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULT_BASE_DIR } from "../model/bases.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { math500Path as dataMath500Path } from "../data/math500.ts";
@@ -20,14 +21,14 @@ export function math500Path(root: string = repoRoot()): string {
 
 /**
  * The base checkpoint directory: `$SSR1_BASE_DIR` when set (absolute, or relative to the
- * repository root), else `data/base`.
+ * repository root), else {@linkcode DEFAULT_BASE_DIR}.
  */
 export function baseModelDir(
   root: string = repoRoot(),
   env: string | undefined = Deno.env.get("SSR1_BASE_DIR"),
 ): string {
   if (env) return env.startsWith("/") ? env : join(root, env);
-  return join(root, "data", "base");
+  return join(root, DEFAULT_BASE_DIR);
 }
 
 /**
@@ -42,7 +43,7 @@ export function resultsDir(
   return join(root, "results");
 }
 
-/** A path relative to the repository root, for prose (`data/base/config.json`). */
+/** A path relative to the repository root, for prose (`data/bases/imperfect-0.8m/config.json`). */
 export function relativeToRoot(path: string, root: string = repoRoot()): string {
   return path.startsWith(root + "/") ? path.slice(root.length + 1) : path;
 }
