@@ -130,7 +130,7 @@ try {
   };
   if (log.length) await writeSvg(join(dir, "pretrain_curve.svg"), pretrainCurveSpec(log));
   await writeTextAtomic(join(dir, "README.md"), baseCardMarkdown(card) + "\n");
-  const { samples: _s, config: _c, recipe: _r, ...figures } = card;
+  const { config: _c, recipe: _r, ...figures } = card;
   await writeTextAtomic(join(dir, "profile.json"), JSON.stringify(figures, null, 2) + "\n");
   console.log(`base-card: wrote ${join(dir, "README.md")}`);
   model.dispose();

@@ -30,3 +30,4 @@ export * from "./results_views.ts";
 export * from "./reward_ablation.ts";
 export * from "./ablation_results.ts";
 export * from "./nbconvert.ts";
+export * from "./base_profiles.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DEFAULT_BASE_DIR } from "../model/bases.ts";
+import { BASE_DIRS, DEFAULT_BASE_DIR } from "../model/bases.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { math500Path as dataMath500Path } from "../data/math500.ts";
@@ -46,4 +46,9 @@ export function resultsDir(
 /** A path relative to the repository root, for prose (`data/bases/imperfect-0.8m/config.json`). */
 export function relativeToRoot(path: string, root: string = repoRoot()): string {
   return path.startsWith(root + "/") ? path.slice(root.length + 1) : path;
+}
+
+/** The shipped bases' folders (`data/bases/<name>`) under the repository root, by name. */
+export function shippedBaseDirs(root: string = repoRoot()): string[] {
+  return Object.values(BASE_DIRS).map((d) => join(root, d));
 }
