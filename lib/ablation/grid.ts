@@ -62,7 +62,9 @@ export interface GridResult {
 export async function runGrid(opts: GridOptions): Promise<GridResult> {
   const t0 = performance.now();
   const log = opts.log ?? console.log;
-  const variants = (opts.only?.length ? opts.only : DEFAULT_GRID).map(variantByName);
+  const variants = (opts.only?.length ? opts.only : opts.preset.variants ?? DEFAULT_GRID).map(
+    variantByName,
+  );
   const seeds = opts.seeds ?? opts.preset.seeds;
   const runOpts: RunOptions = {
     baseDir: opts.baseDir,

@@ -96,6 +96,16 @@ export const BETA_SWEEP: readonly { beta: number; variant: string }[] = [
   { beta: 0.1, variant: "kl_beta_0.1" },
 ];
 
+/** The seed's comparisons: the base and one variant per ingredient (the quick grid). */
+export const SEED_GRID: readonly string[] = [
+  "base",
+  "grpo_kl",
+  "zero_grpo",
+  "zero_grpo_no_curriculum",
+  "zero_grpo_no_length",
+  "zero_grpo_strong_length",
+];
+
 /** The variants a grid runs by default: every one but the β sweep's extra points. */
 export const DEFAULT_GRID: readonly string[] = [
   "base",
@@ -132,6 +142,8 @@ export interface Preset {
   eval_budgets?: number[];
   /** Variants evaluated at `eval_budgets` (default `base` and `zero_grpo`). */
   eval_budget_variants?: string[];
+  /** The variants a grid of this preset runs when `--only` is not given (default `DEFAULT_GRID`). */
+  variants?: string[];
 }
 
 const base = { ...DEFAULT_GRPO_CONFIG } as Omit<GRPOConfig, "beta" | "seed"> & {
@@ -150,6 +162,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     pool_per_level: 400,
     eval_samples: 3,
     eval_problems: 500,
+    variants: [...SEED_GRID],
   },
   full: {
     name: "full",
