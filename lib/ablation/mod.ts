@@ -9,6 +9,7 @@ export * from "./identity.ts";
 export * from "./first_difference.ts";
 export * from "./run_state.ts";
 export * from "./run.ts";
+export * from "./run_files.ts";
 export * from "./grid_plan.ts";
 export * from "./grid.ts";
 export * from "./report.ts";
