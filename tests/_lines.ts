@@ -1,0 +1,60 @@
+/**
+ * Reads a child process's output as it comes, for tests that act on what it prints (kill a worker
+ * once it says it started a run).
+ *
+ * @module
+ */
+
+/** The output of a stream so far, and a way to wait for a line. */
+export interface Lines {
+  /** Everything read so far. */
+  text(): string;
+  /** Resolves with the first line matching `re` (already read or to come); rejects after `ms`. */
+  waitFor(re: RegExp, ms: number): Promise<string>;
+  /** Resolves when the stream has ended. */
+  done: Promise<void>;
+}
+
+/** Starts reading `stream` (UTF-8) in the background. */
+export function readLines(stream: ReadableStream<Uint8Array>): Lines {
+  let text = "";
+  let ended = false;
+  const waiters = new Set<() => void>();
+  const done = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      for (const w of waiters) w();
+    }
+  })().catch(() => {}).finally(() => {
+    ended = true;
+    for (const w of waiters) w();
+  });
+  const find = (re: RegExp) => text.split("\n").find((l) => re.test(l));
+  return {
+    text: () => text,
+    done,
+    waitFor(re, ms) {
+      return new Promise((resolve, reject) => {
+        const fail = (why: string) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          reject(new Error(`no line matching ${re} ${why}; output:\n${text}`));
+        };
+        const check = () => {
+          const hit = find(re);
+          if (hit === undefined) {
+            if (ended) fail("before the output ended");
+            return;
+          }
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(hit);
+        };
+        const timer = setTimeout(() => fail(`within ${ms} ms`), ms);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
