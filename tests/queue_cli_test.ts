@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "./_assert.ts";
-import { readLines } from "./_lines.ts";
+import { runScript as run, spawnScript } from "./_child.ts";
 import { freePort, startRedis } from "./_redis.ts";
 import { tinyCheckpoint } from "./_notebook_fixtures.ts";
 import { Queue } from "bullmq";
@@ -23,24 +23,6 @@ import {
 const ROOT = new URL("..", import.meta.url).pathname;
 const BASE = join(ROOT, "data/base");
 const SECRET = "s3cret-Pw_42";
-
-async function run(
-  script: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string }> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, script), ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: o.code,
-    out: new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr),
-  };
-}
 
 /** Exit code 1 and exactly one line (on stderr) containing `expected`, without the password. */
 function oneLineFailure(r: { code: number; out: string }, expected: string): void {
@@ -110,25 +92,13 @@ Deno.test({
       );
       const url = `redis://default:${SECRET}@127.0.0.1:${redis.port}`;
       // This worker takes the password from the environment, out of its command line.
-      worker = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          join(ROOT, "bin/worker.ts"),
-          "--queue",
-          `redis://127.0.0.1:${redis.port}`,
-          "--base",
-          BASE,
-          "--name",
-          "W",
-        ],
-        cwd: ROOT,
-        env: { NO_COLOR: "1", [PASSWORD_ENV]: SECRET },
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const out = readLines(worker.stdout);
-      const err = readLines(worker.stderr);
+      const w = spawnScript(
+        "bin/worker.ts",
+        ["--queue", `redis://127.0.0.1:${redis.port}`, "--base", BASE, "--name", "W"],
+        { [PASSWORD_ENV]: SECRET },
+      );
+      worker = w.child;
+      const { out, err } = w;
       await out.waitFor(/^worker W: waiting for runs on redis:\/\/:\*\*\*@127\.0\.0\.1:/, 60_000);
       const grid = await run("bin/ablate.ts", [
         "--preset",

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { assert, assertEquals } from "./_assert.ts";
-import { type Lines, readLines } from "./_lines.ts";
+import { type Child, spawnScript as spawn } from "./_child.ts";
 import { startRedis, type TestRedis } from "./_redis.ts";
 import { presetByName, variantByName, VARIANTS } from "../lib/ablation/variants.ts";
 import { miniMathHeldOutByLevel } from "../lib/data/minimath_split.ts";
@@ -45,27 +45,7 @@ const MEASUREMENTS = new Set([
   "tensor_mb",
 ]);
 
-interface Proc {
-  child: Deno.ChildProcess;
-  out: Lines;
-  /** stdout and stderr together, once ended. */
-  all(): string;
-}
-
-function spawn(script: string, args: string[], env: Record<string, string> = {}): Proc {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, script), ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const out = readLines(child.stdout);
-  const err = readLines(child.stderr);
-  return { child, out, all: () => out.text() + err.text() };
-}
-
-async function finished(p: Proc, ms: number): Promise<Deno.CommandStatus> {
+async function finished(p: Child, ms: number): Promise<Deno.CommandStatus> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms:\n${p.all()}`)), ms);
@@ -110,7 +90,7 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const tmp = await Deno.makeTempDir({ prefix: "queue_grid_test_" });
-    const procs: Proc[] = [];
+    const procs: Child[] = [];
     let redis: TestRedis | undefined;
     const t0 = performance.now();
     const at = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;

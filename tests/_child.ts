@@ -1,9 +1,53 @@
 /**
- * Reads a child process's output as it comes, for tests that act on what it prints (kill a worker
- * once it says it started a run).
+ * A `deno run -A bin/….ts` child process whose output is read as it comes, for tests that act on
+ * what it prints (kill a worker once it says it started a run).
  *
  * @module
  */
+import { join } from "node:path";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** A running script and its output so far. */
+export interface Child {
+  child: Deno.ChildProcess;
+  /** Its stdout. */
+  out: Lines;
+  /** Its stderr. */
+  err: Lines;
+  /** stdout and stderr so far, one after the other. */
+  all(): string;
+}
+
+/** Starts `deno run -A <script> …args` in the repository root with `env` (and `NO_COLOR=1`) added. */
+export function spawnScript(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Child {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, script), ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = readLines(child.stdout);
+  const err = readLines(child.stderr);
+  return { child, out, err, all: () => out.text() + err.text() };
+}
+
+/** Runs the script to its end: its exit code and its stdout then stderr. */
+export async function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string }> {
+  const c = spawnScript(script, args, env);
+  const { code } = await c.child.status;
+  await Promise.all([c.out.done, c.err.done]);
+  return { code, out: c.all() };
+}
 
 /** The output of a stream so far, and a way to wait for a line. */
 export interface Lines {
