@@ -9,32 +9,14 @@
  *
  * @module
  */
-import type { Problem } from "../data/problem.ts";
 import type { RunSummary } from "../report/run_summary.ts";
-import { askedIdentity, refusalLine, runDir, type RunOptions, runVariant } from "./run.ts";
-import { inspectRun, isRefused, type RunState } from "./run_state.ts";
+import { askedIdentity, runVariant } from "./run.ts";
+import { gridRunOptions, type GridSelection, planGrid } from "./grid_plan.ts";
 import { writeReport } from "./report.ts";
-import {
-  DEFAULT_GRID,
-  type Preset,
-  variantByName,
-  VARIANTS,
-  type VariantSpec,
-} from "./variants.ts";
+import { VARIANTS } from "./variants.ts";
 
-/** Options of {@linkcode runGrid}. */
-export interface GridOptions {
-  preset: Preset;
-  /** Seeds per variant (default: the preset's); seeds are 1..N. */
-  seeds?: number;
-  /** Variant names to run (default: all). */
-  only?: string[];
-  /** Base checkpoint folder. */
-  baseDir: string;
-  /** Results folder: runs go to `<resultsDir>/runs/`, tables and charts to `<resultsDir>/`. */
-  resultsDir: string;
-  /** Evaluation problems. */
-  evalProblems: Problem[];
+/** Options of {@linkcode runGrid}: what to run (see {@linkcode GridSelection}) and where to say so. */
+export interface GridOptions extends GridSelection {
   /** Progress output. */
   write?: (text: string) => void;
   /** Log lines (default: console.log). */
@@ -62,29 +44,8 @@ export interface GridResult {
 export async function runGrid(opts: GridOptions): Promise<GridResult> {
   const t0 = performance.now();
   const log = opts.log ?? console.log;
-  const variants = (opts.only?.length ? opts.only : opts.preset.variants ?? DEFAULT_GRID).map(
-    variantByName,
-  );
-  const seeds = opts.seeds ?? opts.preset.seeds;
-  const runOpts: RunOptions = {
-    baseDir: opts.baseDir,
-    runsDir: `${opts.resultsDir}/runs`,
-    preset: opts.preset,
-    evalProblems: opts.evalProblems,
-    write: opts.write,
-  };
-  const plan: { variant: VariantSpec; seed: number; dir: string; state: RunState }[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    for (const variant of variants) {
-      const dir = runDir(runOpts.runsDir, variant.name, seed);
-      const identity = askedIdentity(variant, seed, runOpts);
-      plan.push({ variant, seed, dir, state: inspectRun(dir, variant.name, seed, identity) });
-    }
-  }
-  const refused = plan.flatMap((p) => isRefused(p.state) ? [{ dir: p.dir, state: p.state }] : []);
-  if (refused.length) {
-    throw new Error(refusalLine(refused[0].dir, refused[0].state, refused.length - 1));
-  }
+  const runOpts = gridRunOptions(opts, { write: opts.write });
+  const plan = planGrid(opts, runOpts);
   const runs: RunSummary[] = [];
   let computed = 0;
   let reused = 0;
@@ -107,19 +68,31 @@ export async function runGrid(opts: GridOptions): Promise<GridResult> {
     log(`${label}: pass@1 ${pct(summary.pass_at_1)} (${secs(performance.now() - r0)} s)`);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const files = await writeReport(opts.resultsDir, runOpts.runsDir, {
+  const files = await writeGridReport(opts);
+  return { runs, files, seconds, computed, reused };
+}
+
+/**
+ * Writes the grid's report (tables, charts, samples) into `<resultsDir>/` from the runs in
+ * `<resultsDir>/runs/`; returns the files written.
+ */
+export async function writeGridReport(
+  opts: GridSelection & Pick<GridOptions, "log">,
+): Promise<string[]> {
+  const runOpts = gridRunOptions(opts);
+  return await writeReport(opts.resultsDir, runOpts.runsDir, {
     preset: opts.preset.name,
     evalProblems: opts.evalProblems,
     identityOf: (name, seed) => {
       const variant = VARIANTS.find((v) => v.name === name);
       return variant ? askedIdentity(variant, seed, runOpts) : null;
     },
-    warn: log,
+    warn: opts.log ?? console.log,
   });
-  return { runs, files, seconds, computed, reused };
 }
 
-function pct(x: number): string {
+/** `12.5%`. */
+export function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
 
