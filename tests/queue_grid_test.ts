@@ -12,14 +12,14 @@ import { Queue } from "bullmq";
 import { assert, assertEquals } from "./_assert.ts";
 import { type Child, spawnScript as spawn } from "./_child.ts";
 import { startRedis, type TestRedis } from "./_redis.ts";
-import { presetByName, variantByName, VARIANTS } from "../lib/ablation/variants.ts";
+import { DEFAULT_GRID, presetByName, variantByName } from "../lib/ablation/variants.ts";
 import { miniMathHeldOutByLevel } from "../lib/data/minimath_split.ts";
 import { ABLATION_QUEUE, parseRedisUrl, runJobData, runJobId } from "../lib/queue/mod.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BASE = join(ROOT, "data/bases/imperfect-0.8m");
 const PRESET = presetByName("tiny");
-const LABELS = VARIANTS.map((v) => `${v.name}/1`);
+const LABELS = DEFAULT_GRID.map((v) => `${v}/1`);
 /** The run whose job is poisoned before the grid starts. */
 const POISONED = "base/1";
 

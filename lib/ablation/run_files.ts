@@ -46,10 +46,23 @@ export async function computeRunFiles(
   }
 }
 
-/** The files of the run folder `dir` ({@linkcode RUN_FILE_NAMES} that exist), `summary.json` last. */
+/** Whether `name` is a run file: one of {@linkcode RUN_FILE_NAMES}, or a budget-sweep sample file. */
+export function isRunFileName(name: string): boolean {
+  return (RUN_FILE_NAMES as readonly string[]).includes(name) ||
+    /^eval_samples@[0-9.]+x\.jsonl$/.test(name);
+}
+
+/**
+ * The files of the run folder `dir` — {@linkcode RUN_FILE_NAMES} that exist, with the budget
+ * sweep's `eval_samples@<m>x.jsonl` before `summary.json`, which comes last.
+ */
 export function readRunFiles(dir: string): RunFiles {
+  const budgetFiles = [...Deno.readDirSync(dir)].map((e) => e.name)
+    .filter((n) => isRunFileName(n) && !(RUN_FILE_NAMES as readonly string[]).includes(n))
+    .sort();
+  const order = [...RUN_FILE_NAMES.slice(0, -1), ...budgetFiles, "summary.json"];
   const files: RunFiles = [];
-  for (const name of RUN_FILE_NAMES) {
+  for (const name of order) {
     try {
       files.push({ name, text: Deno.readTextFileSync(join(dir, name)) });
     } catch (e) {
@@ -66,7 +79,7 @@ export function readRunFiles(dir: string): RunFiles {
  */
 export async function writeRunFiles(dir: string, files: RunFiles): Promise<void> {
   const names = files.map((f) => f.name);
-  const unknown = names.find((n) => !(RUN_FILE_NAMES as readonly string[]).includes(n));
+  const unknown = names.find((n) => !isRunFileName(n));
   if (unknown !== undefined) {
     throw new Error(`${dir}: unexpected run file ${JSON.stringify(unknown)}`);
   }

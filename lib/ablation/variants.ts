@@ -77,12 +77,12 @@ export const VARIANTS: readonly VariantSpec[] = [
   },
   // The β sweep: ZeroGRPO's recipe with a KL term of growing weight (β = 0.04 is `grpo_kl`).
   {
-    name: "kl_beta_0.01",
+    name: "kl_beta_0_01",
     description: "ZeroGRPO's recipe with a KL term, β = 0.01 (β sweep)",
     train: { beta: 0.01, reward: "seed", curriculum: "staged" },
   },
   {
-    name: "kl_beta_0.1",
+    name: "kl_beta_0_1",
     description: "ZeroGRPO's recipe with a KL term, β = 0.1 (β sweep)",
     train: { beta: 0.1, reward: "seed", curriculum: "staged" },
   },
@@ -91,9 +91,9 @@ export const VARIANTS: readonly VariantSpec[] = [
 /** The β sweep: (β, variant) pairs in increasing β. */
 export const BETA_SWEEP: readonly { beta: number; variant: string }[] = [
   { beta: 0, variant: "zero_grpo" },
-  { beta: 0.01, variant: "kl_beta_0.01" },
+  { beta: 0.01, variant: "kl_beta_0_01" },
   { beta: 0.04, variant: "grpo_kl" },
-  { beta: 0.1, variant: "kl_beta_0.1" },
+  { beta: 0.1, variant: "kl_beta_0_1" },
 ];
 
 /** The seed's comparisons: the base and one variant per ingredient (the quick grid). */
