@@ -96,5 +96,5 @@ Deno.test("corpusRecipe: unknown names give a one-line error listing the recipes
   } catch (e) {
     msg = (e as Error).message;
   }
-  assertEquals(msg, '--corpus: unknown recipe "verbose" (imperfect, overthink)');
+  assertEquals(msg, '--corpus: unknown recipe "verbose" (imperfect, overthink, concise)');
 });

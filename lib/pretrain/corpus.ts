@@ -70,6 +70,11 @@ export const CORPUS_RECIPES: Readonly<Record<string, CorpusRecipe>> = {
     mix: { clean: 0.9, wrong_final: 0.05, no_answer: 0.05, ramble: 0 },
     passes: { concise: 0.3, min: 3, stop: 0.4, max: 12 },
   },
+  /** The overthinking mix without passes: short sequences, for a first leg that learns the math. */
+  concise: {
+    mix: { clean: 0.9, wrong_final: 0.05, no_answer: 0.05, ramble: 0 },
+    passes: null,
+  },
 };
 
 /** The recipe of a name; a one-line error lists the names. */
