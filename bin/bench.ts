@@ -9,7 +9,22 @@
  * ```sh
  * deno task bench [--backend native|wasm|cpu|tensorflow] [--config data/base/config.json]
  *                 [--train-steps 3] [--matmul-only]
+ * deno task bench --vs-torch [--rounds 1] [--torch-threads N] [--python /usr/bin/python3]
+ * deno task bench --profile [grpo]          # a ZeroGRPO step (quick preset) from --base
+ * deno task bench --profile pretrain --config data/bases/overthink-0.8m/config.json
+ *                 [--corpus overthink] [--batch-size 32] [--profile-steps 4]
  * ```
+ *
+ * `--vs-torch` also runs `bin/bench_torch.py` (the same model, shapes and optimizer in eager
+ * PyTorch) in the same invocation, right after ours (with `--rounds N`, N alternating rounds,
+ * best of each side), and reports `vs_torch`: its figures and the ratios ours / PyTorch. Without
+ * a Python that imports torch (`$SSR1_PYTHON` or `--python` choose it) it says why and reports
+ * ours alone.
+ *
+ * `--profile` prints, instead of the benchmark, the wall time by phase (rollout prefill, decode
+ * steps and sampling, reward, forward, backward, optimizer, …) with the part spent in kernels,
+ * and the top kernels by total time with their call counts (JSON on stdout, Markdown tables on
+ * stderr).
  *
  * @module
  */
@@ -17,20 +32,39 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { parseArgs } from "node:util";
 import { initBackend, loadBlas } from "../lib/backend/mod.ts";
+import { type TorchBench, torchBench, type TorchReport } from "../lib/bench/torch.ts";
+import * as model from "../lib/model/mod.ts";
+import * as train from "../lib/train/mod.ts";
+import { profileGrpoStep } from "../lib/profile/grpo_step.ts";
+import { profilePretrainSteps } from "../lib/profile/pretrain_step.ts";
+import { profileMarkdown } from "../lib/profile/profile.ts";
 
 /** Runs the benchmark and returns the JSON report. */
 export async function bench(args: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
-    args,
+    args: withProfileDefault(args),
     options: {
       backend: { type: "string" },
       config: { type: "string", default: "data/base/config.json" },
       "train-steps": { type: "string", default: "3" },
       "matmul-only": { type: "boolean", default: false },
+      profile: { type: "string" },
+      base: { type: "string", default: "data/base" },
+      corpus: { type: "string", default: "overthink" },
+      "batch-size": { type: "string", default: "32" },
+      "profile-steps": { type: "string", default: "4" },
+      "vs-torch": { type: "boolean", default: false },
+      python: { type: "string" },
+      "torch-threads": { type: "string", default: "0" },
+      rounds: { type: "string", default: "1" },
     },
   });
   const info = await initBackend({ backend: values.backend });
   const report: Record<string, unknown> = { backend: info.name, reason: info.reason };
+  if (values.profile !== undefined) {
+    report.profile = profile(values);
+    return report;
+  }
 
   const blas = loadBlas();
   report.blas = blas.ok ? { path: blas.blas.path, threads: blas.blas.threads } : blas.reason;
@@ -48,10 +82,81 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
     ratio_512: blas.ok ? round(rates.backend[512] / rates.raw[512], 3) : null,
   };
 
-  if (!values["matmul-only"]) {
-    report.model = await modelBench(values.config!, Number(values["train-steps"]));
+  if (values["matmul-only"]) return report;
+  const steps = Number(values["train-steps"]);
+  const rounds = Math.max(1, Number(values.rounds));
+  let ours: ModelBench | null = null;
+  let torch: TorchReport | null = null;
+  let noTorch: string | null = null;
+  for (let r = 0; r < rounds && noTorch === null; r++) {
+    ours = best(ours, modelBench(values.config!, steps));
+    if (!values["vs-torch"]) continue;
+    const t: TorchBench = await torchBench({
+      python: values.python,
+      config: values.config!,
+      trainSteps: steps,
+      threads: Number(values["torch-threads"]),
+    });
+    if (t.ok) torch = best(torch, t.report);
+    else noTorch = t.reason;
+  }
+  report.model = ours;
+  if (rounds > 1) report.rounds = rounds;
+  if (torch && ours?.train && ours.generate) {
+    report.vs_torch = {
+      ...torch,
+      ratio: {
+        train: round(ours.train.tokens_per_s / torch.train.tokens_per_s, 2),
+        generate: round(ours.generate.tokens_per_s / torch.generate.tokens_per_s, 2),
+      },
+    };
+  } else if (noTorch !== null) {
+    report.vs_torch = { status: "unavailable", reason: noTorch };
+    console.error(`bench: --vs-torch: ${noTorch}; reporting ours alone`);
   }
   return report;
+}
+
+/** `--profile` without a value (last, or followed by another flag) means `--profile grpo`. */
+function withProfileDefault(args: string[]): string[] {
+  return args.flatMap((a, i) =>
+    a === "--profile" && (i + 1 === args.length || args[i + 1].startsWith("--"))
+      ? ["--profile", "grpo"]
+      : [a]
+  );
+}
+
+// ---------------------------------------------------------------- profile
+
+function profile(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const kind = values.profile;
+  if (kind === "grpo") {
+    const r = profileGrpoStep(values.base as string);
+    console.error(profileMarkdown(r.profile));
+    const decode = r.profile.phases.find((p) => p.phase === "rollout/decode");
+    return {
+      kind: "ZeroGRPO step 2 of the quick preset (zero_grpo, seed 1)",
+      base: values.base,
+      rollouts: r.rollouts,
+      completion_length: round(r.completion_length, 1),
+      decode_ms_per_step: decode?.ms_per_call ?? null,
+      ...r.profile,
+    };
+  }
+  if (kind === "pretrain") {
+    const steps = Number(values["profile-steps"]), batch = Number(values["batch-size"]);
+    const r = profilePretrainSteps(values.config as string, values.corpus as string, batch, steps);
+    console.error(profileMarkdown(r.profile));
+    const tokens = r.steps.reduce((s, m) => s + m.tokens, 0);
+    return {
+      kind: `pretraining, ${steps} steps of ${batch} sequences (${values.corpus})`,
+      config: values.config,
+      loss_tokens: tokens,
+      loss_tokens_per_s: round(tokens / (r.profile.total_ms / 1000), 0),
+      ...r.profile,
+    };
+  }
+  throw new Error(`--profile: expected grpo or pretrain, got "${kind}"`);
 }
 
 // ---------------------------------------------------------------- matmul
@@ -93,34 +198,42 @@ function timeIt(fn: () => void, sync: () => void = () => {}): number {
 
 // ---------------------------------------------------------------- model
 
-async function modelBench(configPath: string, trainSteps: number): Promise<unknown> {
-  let model: typeof import("../lib/model/mod.ts");
-  let train: typeof import("../lib/train/mod.ts");
-  try {
-    model = await import("../lib/model/mod.ts");
-    train = await import("../lib/train/mod.ts");
-  } catch (e) {
-    return { status: "not available yet", error: (e as Error).message.split("\n")[0] };
-  }
+/** Train and generation figures of one model bench (both sides report these). */
+interface ModelBench {
+  train?: Rate;
+  generate?: Rate;
+}
+
+/** A throughput. */
+interface Rate {
+  tokens_per_s: number;
+}
+
+/** The better of two rounds, per part (train, generate) by tokens/s. */
+function best<T extends ModelBench>(a: T | null, b: T): T {
+  if (!a) return b;
+  const pick = (k: "train" | "generate") =>
+    (b[k]?.tokens_per_s ?? 0) > (a[k]?.tokens_per_s ?? 0) ? b[k] : a[k];
+  return { ...a, train: pick("train"), generate: pick("generate") };
+}
+
+function modelBench(configPath: string, trainSteps: number): ModelBench {
   const config = model.loadConfig(configPath);
   const net = model.Qwen2Model.init(config, 0);
-  const result: Record<string, unknown> = { config: configPath, params: net.numParams() };
   try {
-    result.train = trainBench(model, train, net, trainSteps);
-    result.generate = generateBench(model, net);
+    return {
+      config: configPath,
+      params: net.numParams(),
+      train: trainBench(net, trainSteps),
+      generate: generateBench(net),
+    } as ModelBench;
   } finally {
     net.dispose();
   }
-  return result;
 }
 
 /** Forward + backward + AdamW on next-token cross-entropy, batch 64 × 128 tokens. */
-function trainBench(
-  model: typeof import("../lib/model/mod.ts"),
-  train: typeof import("../lib/train/mod.ts"),
-  net: InstanceType<typeof model.Qwen2Model>,
-  steps: number,
-): Record<string, number> {
+function trainBench(net: model.Qwen2Model, steps: number): Record<string, number> & Rate {
   const [B, T] = [64, 128];
   const V = net.config.vocab_size;
   const ids = tf.tensor2d(
@@ -156,10 +269,7 @@ function trainBench(
 }
 
 /** 128 sequences, 16-token prompts, 96 sampled tokens each (EOS disabled), KV cache. */
-function generateBench(
-  model: typeof import("../lib/model/mod.ts"),
-  net: InstanceType<typeof model.Qwen2Model>,
-): Record<string, number> {
+function generateBench(net: model.Qwen2Model): Record<string, number> & Rate {
   const [B, P, N] = [128, 16, 96];
   const V = net.config.vocab_size;
   const prompts = Array.from(

@@ -6,6 +6,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import { phase } from "../profile/phases.ts";
 
 /** Gradients keyed like the parameter map (a `tf.NamedTensorMap` also works). */
 export type GradMap = Map<string, tf.Tensor> | Record<string, tf.Tensor>;
@@ -91,6 +92,10 @@ export class AdamW {
    * moments too). Does not dispose `grads`.
    */
   step(grads: GradMap, lr: number = this.config.lr): void {
+    phase("optimizer", () => this.#step(grads, lr));
+  }
+
+  #step(grads: GradMap, lr: number): void {
     const { beta1, beta2, eps, weight_decay, impl } = this.config;
     this.#t++;
     const bc1 = 1 - beta1 ** this.#t;
@@ -254,6 +259,13 @@ export function globalNorm(grads: GradMap): number {
  * themselves. Disposing a tensor twice is harmless in tfjs.
  */
 export function clipByGlobalNorm(
+  grads: GradMap,
+  maxNorm: number,
+): { grads: Map<string, tf.Tensor>; norm: number; clipped: boolean } {
+  return phase("optimizer", () => clip(grads, maxNorm));
+}
+
+function clip(
   grads: GradMap,
   maxNorm: number,
 ): { grads: Map<string, tf.Tensor>; norm: number; clipped: boolean } {
