@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import {
   backendFromArgs,
+  FUSED,
   heapBytes,
   initBackend,
   loadBlas,
@@ -9,6 +10,11 @@ import {
   registerAllGradients,
   segmentSumInto,
 } from "../lib/backend/mod.ts";
+import { attentionSoftmax } from "../lib/model/fused/attention_softmax.ts";
+import { targetLogProbs } from "../lib/model/fused/log_probs.ts";
+import { qkvHeads } from "../lib/model/fused/qkv_heads.ts";
+import { rmsNorm } from "../lib/model/fused/rms_norm.ts";
+import { swiGlu } from "../lib/model/fused/swiglu.ts";
 
 // Backends set up global state (wasm heap, FFI library): no per-test sanitizers.
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -426,6 +432,147 @@ Deno.test({
         tf.cast(op(a, a), "float32"),
       ]);
     });
+  },
+});
+
+// ---------------------------------------------------------------- fused ops
+
+// The fused ops run one kernel each on `native` (and their composite tfjs chain on the other
+// backends): each is compared with the composite on cpu, values and gradients.
+
+Deno.test({
+  name: "native runs the fused kernels (not their composite fallbacks)",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    const info = await initBackend({ backend: "native", quiet: true });
+    if (!info.reason.includes("fused C kernels")) throw new Error(info.reason);
+    for (const name of Object.values(FUSED)) {
+      if (!tf.getKernel(name, "native")) throw new Error(`${name} not registered`);
+      if (tf.getKernel(name, "cpu")) throw new Error(`${name} registered for cpu`);
+    }
+  },
+});
+
+Deno.test({
+  name: "fused RMSNorm and SwiGLU match cpu, values and gradients",
+  ...opts,
+  async fn() {
+    for (const shape of [[5, 7], [3, 2, 16], [2, 33]]) {
+      await compareWithCpu(`rmsNorm ${shape}`, () => {
+        const x = rand(shape, 300), w = rand(shape, 301);
+        const { value, grads } = tf.valueAndGrads((t: tf.Tensor) =>
+          tf.sum(tf.mul(rmsNorm(t, 1e-6), w)) as tf.Scalar
+        )([x]);
+        return [rmsNorm(x, 1e-6), value, ...grads];
+      });
+    }
+    for (const shape of [[5, 22], [2, 3, 18], [4, 40]]) {
+      await compareWithCpu(`swiGlu ${shape}`, () => {
+        const gu = tf.mul(rand(shape, 302), 4);
+        const w = rand([...shape.slice(0, -1), shape.at(-1)! / 2], 303);
+        const { value, grads } = tf.valueAndGrads((t: tf.Tensor) =>
+          tf.sum(tf.mul(swiGlu(t), w)) as tf.Scalar
+        )([gu]);
+        return [swiGlu(gu), value, ...grads];
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused q/k/v heads with RoPE match cpu, values and gradients",
+  ...opts,
+  async fn() {
+    for (const [B, T, nh, nkv, hd] of [[2, 3, 4, 2, 6], [1, 5, 2, 1, 16], [3, 1, 4, 4, 8]]) {
+      const dims = { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd };
+      const width = (nh + 2 * nkv) * hd;
+      const inputs = () => ({
+        qkv: rand([B * T, width], 310) as tf.Tensor2D,
+        bias: rand([width], 311) as tf.Tensor1D,
+        cos: rand([B * T, hd], 312) as tf.Tensor2D,
+        sin: rand([B * T, hd], 313) as tf.Tensor2D,
+      });
+      await compareWithCpu(`qkvHeads ${B} ${T} ${nh} ${nkv} ${hd}`, () => {
+        const { qkv, bias, cos, sin } = inputs();
+        const { q, k, v } = qkvHeads(qkv, bias, cos, sin, dims);
+        const wq = rand(q.shape, 314), wk = rand(k.shape, 315), wv = rand(v.shape, 316);
+        const all = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+          const h = qkvHeads(a as tf.Tensor2D, b as tf.Tensor1D, cos, sin, dims);
+          return tf.addN([
+            tf.sum(tf.mul(h.q, wq)),
+            tf.sum(tf.mul(h.k, wk)),
+            tf.sum(tf.mul(h.v, wv)),
+          ]);
+        })([qkv, bias]);
+        // Only q used: the unused outputs' gradients are zeros.
+        const qOnly = tf.grads((a: tf.Tensor) =>
+          tf.sum(tf.mul(qkvHeads(a as tf.Tensor2D, bias, cos, sin, dims).q, wq))
+        )([qkv]);
+        return [q, k, v, ...all, ...qOnly];
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused attention softmax matches cpu (causal, padding, past keys), values and gradients",
+  ...opts,
+  async fn() {
+    const cases: [number[], number[][], number][] = [
+      // [B, H, T, S], key mask rows, past
+      [[2, 3, 4, 4], [[1, 1, 1, 1], [1, 1, 1, 1]], 0],
+      [[2, 2, 4, 6], [[1, 1, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1]], 2], // b=1, t=0 sees no key
+      [[3, 2, 1, 9], [[1, 1, 1, 1, 1, 1, 1, 1, 1], [0, 1, 1, 1, 0, 1, 1, 1, 1], [
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+      ]], 8],
+      [[1, 1, 3, 20], [Array.from({ length: 20 }, (_, i) => (i % 7 ? 1 : 0))], 17],
+    ];
+    for (const [shape, mask, past] of cases) {
+      await compareWithCpu(`attentionSoftmax ${shape} past ${past}`, () => {
+        const scores = tf.mul(rand(shape, 320), 5) as tf.Tensor4D;
+        const keyMask = tf.tensor2d(mask);
+        const w = rand(shape, 321);
+        const { value, grads } = tf.valueAndGrads((s: tf.Tensor) =>
+          tf.sum(tf.mul(attentionSoftmax(s as tf.Tensor4D, keyMask, past), w)) as tf.Scalar
+        )([scores]);
+        return [attentionSoftmax(scores, keyMask, past), value, ...grads];
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused target log-probs and entropy match cpu, values and gradients",
+  ...opts,
+  async fn() {
+    for (const [N, V] of [[6, 13], [4, 100], [3, 8]]) {
+      await compareWithCpu(`targetLogProbs ${N}x${V}`, () => {
+        const logits = tf.mul(rand([N, V], 330), 6) as tf.Tensor2D;
+        const targets = tf.tensor1d(
+          Array.from({ length: N }, (_, n) => (n === N - 1 ? -1 : (n * 7) % V)),
+          "int32",
+        );
+        const w1 = rand([N], 331), w2 = rand([N], 332);
+        const { value, grads } = tf.valueAndGrads((z: tf.Tensor) => {
+          const r = targetLogProbs(z as tf.Tensor2D, targets);
+          return tf.add(tf.sum(tf.mul(r.logp, w1)), tf.sum(tf.mul(r.entropy, w2))) as tf.Scalar;
+        })([logits]);
+        const logpOnly = tf.grad((z: tf.Tensor) =>
+          tf.sum(tf.mul(targetLogProbs(z as tf.Tensor2D, targets).logp, w1))
+        )(logits);
+        const r = targetLogProbs(logits, targets);
+        return [r.logp, r.entropy, value, ...grads, logpOnly];
+      });
+    }
   },
 });
 

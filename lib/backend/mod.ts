@@ -15,6 +15,8 @@ export * from "./args.ts";
 export * from "./attempt.ts";
 export * from "./blas.ts";
 export * from "./compare.ts";
+export * from "./fused_kernels.ts";
+export * from "./fused_lib.ts";
 export * from "./fused_matmul.ts";
 export * from "./gradients.ts";
 export * from "./matmul.ts";

@@ -1,0 +1,300 @@
+/*
+ * Fused element-wise kernels of the `native` backend, compiled at first use by
+ * lib/backend/fused_lib.ts (cc -O3 -march=native) and called through Deno.dlopen on the
+ * wasm heap: each one is a single pass (or two) over its rows where tfjs would run a chain of
+ * kernels. Row-major float32; int32 ids. No allocation, no global state; every row is
+ * computed the same way whatever the others hold, so results are deterministic.
+ *
+ * exp is a Cephes-style polynomial (relative error ~2e-7), written so that GCC vectorizes
+ * the loops that call it.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define LANES 8
+
+static inline float ssr_expf(float x) {
+  x = x < -87.3f ? -87.3f : x;
+  x = x > 88.3f ? 88.3f : x;
+  float fx = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - fx * 0.693359375f;
+  r = r + fx * 2.12194440e-4f;
+  float r2 = r * r;
+  float p = 1.9875691500E-4f;
+  p = p * r + 1.3981999507E-3f;
+  p = p * r + 8.3334519073E-3f;
+  p = p * r + 4.1665795894E-2f;
+  p = p * r + 1.6666665459E-1f;
+  p = p * r + 5.0000001201E-1f;
+  p = p * r2 + r + 1.0f;
+  int32_t bits = ((int32_t)fx + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, 4);
+  return p * scale;
+}
+
+static inline float ssr_sigmoid(float x) { return 1.0f / (1.0f + ssr_expf(-x)); }
+
+/* Max of x[0..n) (NaN-blind; a NaN still reaches the exp sums that follow). */
+static inline float row_max(const float *x, int n) {
+  float m8[LANES];
+  for (int l = 0; l < LANES; l++) m8[l] = -INFINITY;
+  int j = 0;
+  for (; j + LANES <= n; j += LANES)
+    for (int l = 0; l < LANES; l++) m8[l] = x[j + l] > m8[l] ? x[j + l] : m8[l];
+  float m = -INFINITY;
+  for (int l = 0; l < LANES; l++) m = m8[l] > m ? m8[l] : m;
+  for (; j < n; j++) m = x[j] > m ? x[j] : m;
+  return m;
+}
+
+/* Σ x[j]·y[j] in 8 lanes (fixed order: deterministic). */
+static inline float row_dot(const float *x, const float *y, int n) {
+  float s8[LANES] = {0};
+  int j = 0;
+  for (; j + LANES <= n; j += LANES)
+    for (int l = 0; l < LANES; l++) s8[l] += x[j + l] * y[j + l];
+  float s = 0;
+  for (int l = 0; l < LANES; l++) s += s8[l];
+  for (; j < n; j++) s += x[j] * y[j];
+  return s;
+}
+
+/* y[j] = exp(x[j] - m); returns Σ y (8 lanes). */
+static inline float row_exp(const float *x, float *y, int n, float m) {
+  float s8[LANES] = {0};
+  int j = 0;
+  for (; j + LANES <= n; j += LANES)
+    for (int l = 0; l < LANES; l++) {
+      float e = ssr_expf(x[j + l] - m);
+      y[j + l] = e;
+      s8[l] += e;
+    }
+  float s = 0;
+  for (int l = 0; l < LANES; l++) s += s8[l];
+  for (; j < n; j++) {
+    float e = ssr_expf(x[j] - m);
+    y[j] = e;
+    s += e;
+  }
+  return s;
+}
+
+/* ---------------------------------------------------------------- RMSNorm */
+
+/* y = x / sqrt(mean(x²) + eps) per row (no gain). */
+void ssr_rmsnorm(const float *restrict x, float *restrict y, int rows, int cols, float eps) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (int64_t)r * cols;
+    float *yr = y + (int64_t)r * cols;
+    float inv = 1.0f / sqrtf(row_dot(xr, xr, cols) / cols + eps);
+    for (int j = 0; j < cols; j++) yr[j] = xr[j] * inv;
+  }
+}
+
+/* dx = r·(dy − x̂·mean(dy·x̂)), r = 1/sqrt(mean(x²) + eps), x̂ = x·r. */
+void ssr_rmsnorm_grad(const float *restrict x, const float *restrict dy, float *restrict dx,
+                      int rows, int cols, float eps) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (int64_t)r * cols, *gr = dy + (int64_t)r * cols;
+    float *dr = dx + (int64_t)r * cols;
+    float inv = 1.0f / sqrtf(row_dot(xr, xr, cols) / cols + eps);
+    float c = row_dot(gr, xr, cols) * inv * inv / cols; /* mean(dy·x̂)·r */
+    for (int j = 0; j < cols; j++) dr[j] = inv * (gr[j] - xr[j] * c);
+  }
+}
+
+/* ---------------------------------------------------------------- q/k/v heads with RoPE */
+
+/* out = (x + b)·cos + rotate_half(x + b)·sin over one head of hd values. */
+static inline void rope_row(const float *x, const float *b, const float *c, const float *s,
+                            float *out, int hd) {
+  int h = hd / 2;
+  for (int i = 0; i < h; i++) {
+    float lo = x[i] + b[i], hi = x[i + h] + b[i + h];
+    out[i] = lo * c[i] - hi * s[i];
+    out[i + h] = hi * c[i + h] + lo * s[i + h];
+  }
+}
+
+/*
+ * qkv [B, T, (nh + 2·nkv)·hd] (+ bias) → q [B, nh, T, hd] and k [B, nkv, T, hd] rotated by
+ * cos/sin [B·T, hd], v [B, nkv, T, hd].
+ */
+void ssr_qkv_heads(const float *restrict qkv, const float *restrict bias,
+                   const float *restrict cos, const float *restrict sin, float *restrict q,
+                   float *restrict k, float *restrict v, int B, int T, int nh, int nkv, int hd) {
+  int width = (nh + 2 * nkv) * hd;
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++) {
+      int64_t n = (int64_t)b * T + t;
+      const float *row = qkv + n * width, *c = cos + n * hd, *s = sin + n * hd;
+      for (int h = 0; h < nh; h++)
+        rope_row(row + h * hd, bias + h * hd, c, s, q + (((int64_t)b * nh + h) * T + t) * hd, hd);
+      for (int h = 0; h < nkv; h++) {
+        int64_t dst = (((int64_t)b * nkv + h) * T + t) * hd;
+        rope_row(row + (nh + h) * hd, bias + (nh + h) * hd, c, s, k + dst, hd);
+        const float *xv = row + (nh + nkv + h) * hd, *bv = bias + (nh + nkv + h) * hd;
+        for (int i = 0; i < hd; i++) v[dst + i] = xv[i] + bv[i];
+      }
+    }
+}
+
+/* The transpose of rope_row: dx = g·cos + rotate_half⁻¹(g·sin). */
+static inline void rope_row_grad(const float *g, const float *c, const float *s, float *dx,
+                                 int hd) {
+  int h = hd / 2;
+  for (int i = 0; i < h; i++) {
+    dx[i] = g[i] * c[i] + g[i + h] * s[i + h];
+    dx[i + h] = g[i + h] * c[i + h] - g[i] * s[i];
+  }
+}
+
+/* Gradient of ssr_qkv_heads with respect to qkv (the bias gradient is its column sum). */
+void ssr_qkv_heads_grad(const float *restrict dq, const float *restrict dk,
+                        const float *restrict dv, const float *restrict cos,
+                        const float *restrict sin, float *restrict dqkv, int B, int T, int nh,
+                        int nkv, int hd) {
+  int width = (nh + 2 * nkv) * hd;
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++) {
+      int64_t n = (int64_t)b * T + t;
+      float *row = dqkv + n * width;
+      const float *c = cos + n * hd, *s = sin + n * hd;
+      for (int h = 0; h < nh; h++)
+        rope_row_grad(dq + (((int64_t)b * nh + h) * T + t) * hd, c, s, row + h * hd, hd);
+      for (int h = 0; h < nkv; h++) {
+        int64_t src = (((int64_t)b * nkv + h) * T + t) * hd;
+        rope_row_grad(dk + src, c, s, row + (nh + h) * hd, hd);
+        memcpy(row + (nh + nkv + h) * hd, dv + src, sizeof(float) * hd);
+      }
+    }
+}
+
+/* ---------------------------------------------------------------- attention softmax */
+
+/*
+ * probs [B, H, T, S] = softmax of scores over the keys query t may see: s ≤ S0 + t with
+ * keyMask[b, s] ≠ 0; the others get 0. A row that sees no key is uniform (1/S), as a −1e9
+ * additive bias gives.
+ */
+void ssr_attn_softmax(const float *restrict scores, const float *restrict keyMask,
+                      float *restrict probs, int B, int H, int T, int S, int S0) {
+  for (int b = 0; b < B; b++) {
+    const float *km = keyMask + (int64_t)b * S;
+    int dense = 1; /* no padding key: the allowed keys are a prefix */
+    for (int s = 0; s < S; s++) dense &= km[s] != 0;
+    for (int h = 0; h < H; h++)
+      for (int t = 0; t < T; t++) {
+        int64_t off = (((int64_t)b * H + h) * T + t) * S;
+        const float *x = scores + off;
+        float *y = probs + off;
+        int lim = S0 + t + 1 < S ? S0 + t + 1 : S;
+        if (dense) {
+          float m = row_max(x, lim);
+          float inv = 1.0f / row_exp(x, y, lim, m);
+          for (int j = 0; j < lim; j++) y[j] *= inv;
+          for (int j = lim; j < S; j++) y[j] = 0;
+          continue;
+        }
+        float m = -INFINITY;
+        int seen = 0;
+        for (int j = 0; j < lim; j++)
+          if (km[j] != 0) {
+            m = x[j] > m ? x[j] : m;
+            seen = 1;
+          }
+        if (!seen) {
+          for (int j = 0; j < S; j++) y[j] = 1.0f / S;
+          continue;
+        }
+        float sum = 0;
+        for (int j = 0; j < lim; j++) {
+          float e = km[j] != 0 ? ssr_expf(x[j] - m) : 0.0f;
+          y[j] = e;
+          sum += e;
+        }
+        float inv = 1.0f / sum;
+        for (int j = 0; j < lim; j++) y[j] *= inv;
+        for (int j = lim; j < S; j++) y[j] = 0;
+      }
+  }
+}
+
+/* Softmax gradient per row: dx = y·(dy − Σ y·dy). */
+void ssr_softmax_grad(const float *restrict y, const float *restrict dy, float *restrict dx,
+                      int rows, int cols) {
+  for (int r = 0; r < rows; r++) {
+    int64_t off = (int64_t)r * cols;
+    const float *yr = y + off, *gr = dy + off;
+    float *dr = dx + off;
+    float c = row_dot(yr, gr, cols);
+    for (int j = 0; j < cols; j++) dr[j] = yr[j] * (gr[j] - c);
+  }
+}
+
+/* ---------------------------------------------------------------- SwiGLU */
+
+/* gu [rows, 2I] = [gate | up] → out [rows, I] = silu(gate)·up. */
+void ssr_swiglu(const float *restrict gu, float *restrict out, int rows, int I) {
+  for (int r = 0; r < rows; r++) {
+    const float *g = gu + (int64_t)r * 2 * I, *u = g + I;
+    float *o = out + (int64_t)r * I;
+    for (int j = 0; j < I; j++) o[j] = g[j] * ssr_sigmoid(g[j]) * u[j];
+  }
+}
+
+/* dgu = [dy·up·σ(g)·(1 + g·(1 − σ(g))) | dy·g·σ(g)]. */
+void ssr_swiglu_grad(const float *restrict gu, const float *restrict dy, float *restrict dgu,
+                     int rows, int I) {
+  for (int r = 0; r < rows; r++) {
+    const float *g = gu + (int64_t)r * 2 * I, *u = g + I, *d = dy + (int64_t)r * I;
+    float *dg = dgu + (int64_t)r * 2 * I, *du = dg + I;
+    for (int j = 0; j < I; j++) {
+      float s = ssr_sigmoid(g[j]);
+      dg[j] = d[j] * u[j] * s * (1.0f + g[j] * (1.0f - s));
+      du[j] = d[j] * g[j] * s;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- token log-probs */
+
+/*
+ * Per row of logits z [rows, V]: logp = z[target] − logsumexp(z) (−logsumexp when
+ * target < 0) and the entropy −Σ p·log p = lse − Σ p·z. `scratch` holds V floats.
+ */
+void ssr_logprobs(const float *restrict z, const int32_t *restrict target, float *restrict logp,
+                  float *restrict ent, float *restrict scratch, int rows, int V) {
+  for (int r = 0; r < rows; r++) {
+    const float *zr = z + (int64_t)r * V;
+    float m = row_max(zr, V);
+    float sum = row_exp(zr, scratch, V, m);
+    float lse = m + logf(sum);
+    float pz = row_dot(scratch, zr, V) / sum;
+    int id = target[r];
+    logp[r] = (id >= 0 && id < V ? zr[id] : 0.0f) - lse;
+    ent[r] = lse - pz;
+  }
+}
+
+/* dz = dlogp·(onehot(target) − p) − dent·p·(z − Σ p·z). */
+void ssr_logprobs_grad(const float *restrict z, const int32_t *restrict target,
+                       const float *restrict dlogp, const float *restrict dent,
+                       float *restrict dz, int rows, int V) {
+  for (int r = 0; r < rows; r++) {
+    const float *zr = z + (int64_t)r * V;
+    float *dr = dz + (int64_t)r * V;
+    float m = row_max(zr, V);
+    float inv = 1.0f / row_exp(zr, dr, V, m); /* dr holds exp(z − m) for now */
+    float pz = row_dot(dr, zr, V) * inv;
+    float gl = dlogp[r], ge = dent[r];
+    for (int j = 0; j < V; j++) {
+      float p = dr[j] * inv;
+      dr[j] = -gl * p - ge * p * (zr[j] - pz);
+    }
+    int id = target[r];
+    if (id >= 0 && id < V) dr[id] += gl;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The fused kernels of `fused.c`, compiled at first use with the system C compiler
+ * (`$CC`, else `cc`; `-O3 -march=native`) into a per-user cache and opened with `Deno.dlopen`.
+ * The library's name carries a hash of the source, flags, compiler and CPU, so an edit or another
+ * machine rebuilds it. Without a compiler the `native` backend runs without fused kernels.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+/** Loads (building if needed) the fused kernel library; the result is cached per process. */
+export function loadFusedLib(): FusedLoad {
+  if (cached) return cached;
+  try {
+    const path = buildFusedLib();
+    cached = { ok: true, lib: Deno.dlopen(path, FUSED_SYMBOLS).symbols, path };
+  } catch (e) {
+    cached = { ok: false, reason: firstLine(e) };
+  }
+  return cached;
+}
+
+/** The C functions of `fused.c`, as `Deno.dlopen` exposes them. */
+export const FUSED_SYMBOLS = {
+  ssr_rmsnorm: { parameters: ["buffer", "buffer", "i32", "i32", "f32"], result: "void" },
+  ssr_rmsnorm_grad: {
+    parameters: ["buffer", "buffer", "buffer", "i32", "i32", "f32"],
+    result: "void",
+  },
+  ssr_qkv_heads: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+    ],
+    result: "void",
+  },
+  ssr_qkv_heads_grad: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+    ],
+    result: "void",
+  },
+  ssr_attn_softmax: {
+    parameters: ["buffer", "buffer", "buffer", "i32", "i32", "i32", "i32", "i32"],
+    result: "void",
+  },
+  ssr_softmax_grad: { parameters: ["buffer", "buffer", "buffer", "i32", "i32"], result: "void" },
+  ssr_swiglu: { parameters: ["buffer", "buffer", "i32", "i32"], result: "void" },
+  ssr_swiglu_grad: { parameters: ["buffer", "buffer", "buffer", "i32", "i32"], result: "void" },
+  ssr_logprobs: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i32", "i32"],
+    result: "void",
+  },
+  ssr_logprobs_grad: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i32", "i32"],
+    result: "void",
+  },
+} as const;
+
+/** The library's functions. */
+export type FusedLib = Deno.DynamicLibrary<typeof FUSED_SYMBOLS>["symbols"];
+
+/** Result of {@linkcode loadFusedLib}. */
+export type FusedLoad = { ok: true; lib: FusedLib; path: string } | { ok: false; reason: string };
+
+const SOURCE = fileURLToPath(new URL("./fused.c", import.meta.url));
+const FLAGS = [
+  "-O3",
+  "-march=native",
+  "-fPIC",
+  "-shared",
+  "-fno-math-errno",
+  "-fno-trapping-math",
+];
+
+let cached: FusedLoad | undefined;
+
+/** Compiles `fused.c` into the cache unless an identical build is there; returns its path. */
+function buildFusedLib(): string {
+  const source = Deno.readTextFileSync(SOURCE);
+  const cc = Deno.env.get("CC") || "cc";
+  const version = run(cc, ["--version"]).split("\n")[0];
+  const key = fnv1a([source, FLAGS.join(" "), version, cpuModel()].join("\0"));
+  const dir = cacheDir();
+  const path = join(dir, `fused-${key}.so`);
+  try {
+    Deno.statSync(path);
+    return path;
+  } catch {
+    // not built yet
+  }
+  Deno.mkdirSync(dir, { recursive: true });
+  const tmp = `${path}.${Deno.pid}.tmp`;
+  run(cc, [...FLAGS, "-o", tmp, SOURCE, "-lm"]);
+  Deno.renameSync(tmp, path); // atomic: concurrent builders each write their own tmp
+  return path;
+}
+
+function run(cmd: string, args: string[]): string {
+  let out: Deno.CommandOutput;
+  try {
+    out = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).outputSync();
+  } catch (e) {
+    throw new Error(`no C compiler (${cmd}: ${firstLine(e)}); set CC or install gcc`);
+  }
+  if (!out.success) {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n")[0];
+    throw new Error(`${cmd} ${args.join(" ")} failed: ${err}`);
+  }
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** `$SSR1_CACHE`, else `$XDG_CACHE_HOME/supersmall-r1`, else `~/.cache/supersmall-r1`. */
+function cacheDir(): string {
+  const env = (name: string) => Deno.env.get(name) || undefined;
+  const own = env("SSR1_CACHE");
+  if (own) return own;
+  const xdg = env("XDG_CACHE_HOME");
+  if (xdg) return join(xdg, "supersmall-r1");
+  const home = env("HOME");
+  return home ? join(home, ".cache", "supersmall-r1") : join("/tmp", "supersmall-r1");
+}
+
+function cpuModel(): string {
+  try {
+    const info = Deno.readTextFileSync("/proc/cpuinfo");
+    return [/^model name.*$/m, /^flags.*$/m].map((re) => info.match(re)?.[0] ?? "").join("\n");
+  } catch {
+    return Deno.build.target;
+  }
+}
+
+/** 64-bit FNV-1a of a string, as 16 hex digits. */
+function fnv1a(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n, mask = (1n << 64n) - 1n;
+  for (const byte of new TextEncoder().encode(text)) h = ((h ^ BigInt(byte)) * prime) & mask;
+  return h.toString(16).padStart(16, "0");
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
+}
