@@ -30,6 +30,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { initBackend, loadBlas } from "../lib/backend/mod.ts";
 import { type TorchBench, torchBench, type TorchReport } from "../lib/bench/torch.ts";
@@ -108,6 +109,11 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
       ratio: {
         train: round(ours.train.tokens_per_s / torch.train.tokens_per_s, 2),
         generate: round(ours.generate.tokens_per_s / torch.generate.tokens_per_s, 2),
+        train_cpu: round(ours.train.tokens_per_cpu_s / torch.train.tokens_per_cpu_s, 2),
+        generate_cpu: round(
+          ours.generate.tokens_per_cpu_s / torch.generate.tokens_per_cpu_s,
+          2,
+        ),
       },
     };
   } else if (noTorch !== null) {
@@ -204,9 +210,10 @@ interface ModelBench {
   generate?: Rate;
 }
 
-/** A throughput. */
+/** A throughput, per wall second and per CPU second (all threads of the process). */
 interface Rate {
   tokens_per_s: number;
+  tokens_per_cpu_s: number;
 }
 
 /** The better of two rounds, per part (train, generate) by tokens/s. */
@@ -254,9 +261,10 @@ function trainBench(net: model.Qwen2Model, steps: number): Record<string, number
     tf.dispose([value, ...Object.values(grads)]);
   };
   step(); // warm-up
-  const start = performance.now();
+  const start = performance.now(), cpu0 = process.cpuUsage();
   for (let i = 0; i < steps; i++) step();
   const seconds = (performance.now() - start) / 1000 / steps;
+  const cpu = cpuSeconds(cpu0) / steps;
   opt.dispose();
   tf.dispose([ids, mask]);
   return {
@@ -264,7 +272,9 @@ function trainBench(net: model.Qwen2Model, steps: number): Record<string, number
     seq: T,
     steps,
     sec_per_step: round(seconds, 3),
+    cpu_sec_per_step: round(cpu, 3),
     tokens_per_s: round(B * T / seconds, 0),
+    tokens_per_cpu_s: round(B * T / cpu, 0),
   };
 }
 
@@ -284,17 +294,26 @@ function generateBench(net: model.Qwen2Model): Record<string, number> & Rate {
     seeds: prompts.map((_, i) => i),
   };
   model.generate(net, prompts.slice(0, 4), { ...opts, maxNewTokens: 4, seeds: [0, 1, 2, 3] });
-  const start = performance.now();
+  const start = performance.now(), cpu0 = process.cpuUsage();
   const out = model.generate(net, prompts, opts);
   const seconds = (performance.now() - start) / 1000;
+  const cpu = cpuSeconds(cpu0);
   const tokens = out.tokens.reduce((n, t) => n + t.length, 0);
   return {
     sequences: B,
     prompt: P,
     new_tokens: N,
     seconds: round(seconds, 3),
+    cpu_seconds: round(cpu, 3),
     tokens_per_s: round(tokens / seconds, 0),
+    tokens_per_cpu_s: round(tokens / cpu, 0),
   };
+}
+
+/** CPU seconds (user + system, every thread of the process) since `start`. */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
 }
 
 function round(x: number, digits: number): number {

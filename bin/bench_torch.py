@@ -8,6 +8,8 @@ SwiGLU MLP, tied embeddings) built from the same config.json, in eager PyTorch o
 - generate: 128 sequences, 16-token prompts, 96 sampled tokens each (temperature 1, no EOS),
   a KV cache, one prefill then one forward per token.
 
+Both report wall and CPU time (`time.process_time`: every thread of the process).
+
 Prints one JSON object on stdout. Exit status 3 with a one-line reason when torch is missing.
 
     /usr/bin/python3 bin/bench_torch.py --config data/base/config.json [--train-steps 3]
@@ -126,12 +128,14 @@ def train_bench(model, steps):
         return loss.item()
 
     step()  # warm-up
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         step()
     sec = (time.perf_counter() - start) / steps
+    cpu = (time.process_time() - cpu0) / steps
     return {"batch": B, "seq": T, "steps": steps, "sec_per_step": round(sec, 3),
-            "tokens_per_s": round(B * T / sec)}
+            "cpu_sec_per_step": round(cpu, 3), "tokens_per_s": round(B * T / sec),
+            "tokens_per_cpu_s": round(B * T / cpu)}
 
 
 @torch.no_grad()
@@ -153,11 +157,12 @@ def generate_bench(model):
     prompts = torch.tensor([[(b * 31 + t * 17) % V for t in range(P)] for b in range(B)])
     gen = torch.Generator().manual_seed(0)
     generate(model, prompts[:4], 4, gen)  # warm-up
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     toks = generate(model, prompts, N, gen)
-    sec = time.perf_counter() - start
+    sec, cpu = time.perf_counter() - start, time.process_time() - cpu0
     return {"sequences": B, "prompt": P, "new_tokens": N, "seconds": round(sec, 3),
-            "tokens_per_s": round(toks.numel() / sec)}
+            "cpu_seconds": round(cpu, 3), "tokens_per_s": round(toks.numel() / sec),
+            "tokens_per_cpu_s": round(toks.numel() / cpu)}
 
 
 def main():

@@ -10,7 +10,10 @@ import {
   registerAllGradients,
   segmentSumInto,
 } from "../lib/backend/mod.ts";
+import { KVCache } from "../lib/model/kv_cache.ts";
+import { attention } from "../lib/model/fused/attention.ts";
 import { attentionSoftmax } from "../lib/model/fused/attention_softmax.ts";
+import { cachedAttention } from "../lib/model/fused/cached_attention.ts";
 import { targetLogProbs } from "../lib/model/fused/log_probs.ts";
 import { qkvHeads } from "../lib/model/fused/qkv_heads.ts";
 import { rmsNorm } from "../lib/model/fused/rms_norm.ts";
@@ -545,6 +548,74 @@ Deno.test({
           tf.sum(tf.mul(attentionSoftmax(s as tf.Tensor4D, keyMask, past), w)) as tf.Scalar
         )([scores]);
         return [attentionSoftmax(scores, keyMask, past), value, ...grads];
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused causal attention matches cpu (blocks, GQA, padding), values and gradients",
+  ...opts,
+  async fn() {
+    // T = 130: blocks [0, 64), [64, 128), [128, 130); row 1 left-padded (its first queries see
+    // no key), row 0 with a padding key in the middle.
+    for (const [B, nh, nkv, T, hd] of [[2, 4, 2, 5, 4], [2, 4, 2, 70, 8], [2, 2, 1, 130, 4]]) {
+      const mask = Array.from(
+        { length: B },
+        (_, b) =>
+          Array.from({ length: T }, (_, t) => (b === 1 ? (t < 3 ? 0 : 1) : t === 2 ? 0 : 1)),
+      );
+      await compareWithCpu(`attention ${B} ${nh} ${nkv} ${T} ${hd}`, () => {
+        const q = tf.mul(rand([B, nh, T, hd], 340), 2) as tf.Tensor4D;
+        const k = tf.mul(rand([B, nkv, T, hd], 341), 2) as tf.Tensor4D;
+        const v = rand([B, nkv, T, hd], 342) as tf.Tensor4D;
+        const keyMask = tf.tensor2d(mask);
+        const w = rand([B, T, nh, hd], 343);
+        const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+          tf.sum(tf.mul(
+            attention(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, keyMask),
+            w,
+          )) as tf.Scalar
+        )([q, k, v]);
+        return [attention(q, k, v, keyMask), value, ...grads];
+      }, 3e-4);
+    }
+  },
+});
+
+Deno.test({
+  name: "fused attention over a KV cache matches cpu (prefill, steps, chunks, growth)",
+  ...opts,
+  async fn() {
+    const [B, nh, nkv, hd] = [3, 4, 2, 8];
+    // (T, key mask of this call's tokens per row): a left-padded prefill, single steps (one row
+    // finished), a 2-token chunk.
+    const calls: [number, number[][]][] = [
+      [4, [[0, 0, 1, 1], [1, 1, 1, 1], [0, 0, 0, 1]]],
+      [1, [[1], [1], [1]]],
+      [1, [[1], [0], [1]]],
+      [2, [[1, 1], [1, 0], [1, 1]]],
+      [1, [[1], [1], [1]]],
+    ];
+    for (const reserve of [0, 16]) {
+      await compareWithCpu(`cachedAttention reserve ${reserve}`, () => {
+        const cache = new KVCache();
+        cache.reserve = reserve;
+        const seen: number[][] = [[], [], []];
+        const outs: tf.Tensor[] = [];
+        let past = 0;
+        calls.forEach(([T, m], i) => {
+          m.forEach((row, b) => seen[b].push(...row));
+          const q = rand([B, nh, T, hd], 350 + i) as tf.Tensor4D;
+          const k = rand([B, nkv, T, hd], 360 + i) as tf.Tensor4D;
+          const v = rand([B, nkv, T, hd], 370 + i) as tf.Tensor4D;
+          outs.push(cachedAttention(q, k, v, cache, 0, tf.tensor2d(seen), past));
+          past += T;
+        });
+        const head = (t: tf.Tensor4D) => tf.slice(t, [0, 0, 0, 0], [-1, -1, past, -1]);
+        outs.push(head(cache.keys[0]), head(cache.values[0]));
+        cache.dispose();
+        return outs;
       });
     }
   },

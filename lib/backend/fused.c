@@ -176,11 +176,11 @@ void ssr_qkv_heads_grad(const float *restrict dq, const float *restrict dk,
 
 /*
  * probs [B, H, T, S] = softmax of scores over the keys query t may see: s ≤ S0 + t with
- * keyMask[b, s] ≠ 0; the others get 0. A row that sees no key is uniform (1/S), as a −1e9
- * additive bias gives.
+ * keyMask[b, s] ≠ 0; the others get 0. A row that sees no key (a padding query) is all 0.
+ * Only x[0 … S0+t] of a row is read, and probs may be scores (in place).
  */
-void ssr_attn_softmax(const float *restrict scores, const float *restrict keyMask,
-                      float *restrict probs, int B, int H, int T, int S, int S0) {
+void ssr_attn_softmax(const float *scores, const float *restrict keyMask, float *probs, int B,
+                      int H, int T, int S, int S0) {
   for (int b = 0; b < B; b++) {
     const float *km = keyMask + (int64_t)b * S;
     int dense = 1; /* no padding key: the allowed keys are a prefix */
@@ -206,7 +206,7 @@ void ssr_attn_softmax(const float *restrict scores, const float *restrict keyMas
             seen = 1;
           }
         if (!seen) {
-          for (int j = 0; j < S; j++) y[j] = 1.0f / S;
+          for (int j = 0; j < S; j++) y[j] = 0;
           continue;
         }
         float sum = 0;
@@ -222,6 +222,22 @@ void ssr_attn_softmax(const float *restrict scores, const float *restrict keyMas
   }
 }
 
+/*
+ * Causal softmax gradient in place over rows of [rows, T] (row r is query t = r mod T):
+ * d ← y·(d − Σ_{j≤t} y·d) for j ≤ t, 0 beyond (entries beyond t of d are never read).
+ */
+void ssr_causal_softmax_grad(const float *restrict y, float *restrict d, int rows, int T) {
+  for (int r = 0; r < rows; r++) {
+    int64_t off = (int64_t)r * T;
+    const float *yr = y + off;
+    float *dr = d + off;
+    int lim = r % T + 1;
+    float c = row_dot(yr, dr, lim);
+    for (int j = 0; j < lim; j++) dr[j] = yr[j] * (dr[j] - c);
+    for (int j = lim; j < T; j++) dr[j] = 0;
+  }
+}
+
 /* Softmax gradient per row: dx = y·(dy − Σ y·dy). */
 void ssr_softmax_grad(const float *restrict y, const float *restrict dy, float *restrict dx,
                       int rows, int cols) {
@@ -231,6 +247,70 @@ void ssr_softmax_grad(const float *restrict y, const float *restrict dy, float *
     float *dr = dx + off;
     float c = row_dot(yr, gr, cols);
     for (int j = 0; j < cols; j++) dr[j] = yr[j] * (gr[j] - c);
+  }
+}
+
+/* ---------------------------------------------------------------- attention over a KV cache */
+
+/*
+ * Incremental attention (no gradient): first writes this call's keys and values
+ * kNew, vNew [B, nkv, T, hd] into the caches kc, vc [B, nkv, cap, hd] at slots S0 … S0+T−1
+ * (in place), then for every query q [B, nh, T, hd] (head h uses kv head h / (nh/nkv)) softmax-
+ * weights the values of the keys it may see (slot s ≤ S0 + t, keyMask [B, S0+T] ≠ 0) into
+ * out [B, T, nh, hd]. A query that sees no key gets 0 (as in ssr_attn_softmax). `scratch`
+ * holds S0+T floats.
+ */
+void ssr_cached_attention(const float *restrict q, const float *restrict kNew,
+                          const float *restrict vNew, float *restrict kc, float *restrict vc,
+                          const float *restrict keyMask, float *restrict out,
+                          float *restrict scratch, int B, int nh, int nkv, int T, int hd,
+                          int cap, int S0) {
+  int S = S0 + T, g = nh / nkv;
+  (void)S;
+  for (int b = 0; b < B; b++)
+    for (int j = 0; j < nkv; j++) {
+      int64_t base = ((int64_t)b * nkv + j) * cap * hd, src = ((int64_t)b * nkv + j) * T * hd;
+      memcpy(kc + base + (int64_t)S0 * hd, kNew + src, sizeof(float) * T * hd);
+      memcpy(vc + base + (int64_t)S0 * hd, vNew + src, sizeof(float) * T * hd);
+    }
+  for (int b = 0; b < B; b++) {
+    const float *km = keyMask + (int64_t)b * S;
+    for (int h = 0; h < nh; h++) {
+      int64_t base = ((int64_t)b * nkv + h / g) * cap * hd;
+      const float *K = kc + base, *Vv = vc + base;
+      for (int t = 0; t < T; t++) {
+        const float *qr = q + (((int64_t)b * nh + h) * T + t) * hd;
+        float *o = out + (((int64_t)b * T + t) * nh + h) * hd;
+        int lim = S0 + t + 1;
+        float m = -INFINITY;
+        int seen = 0;
+        for (int s = 0; s < lim; s++) {
+          if (km[s] == 0) {
+            scratch[s] = 0;
+            continue;
+          }
+          float x = row_dot(qr, K + (int64_t)s * hd, hd);
+          scratch[s] = x;
+          m = x > m ? x : m;
+          seen = 1;
+        }
+        for (int i = 0; i < hd; i++) o[i] = 0;
+        if (!seen) continue;
+        float sum = 0;
+        for (int s = 0; s < lim; s++) {
+          float e = km[s] != 0 ? ssr_expf(scratch[s] - m) : 0.0f;
+          scratch[s] = e;
+          sum += e;
+        }
+        float inv = 1.0f / sum;
+        for (int s = 0; s < lim; s++) {
+          float p = scratch[s] * inv;
+          if (p == 0) continue;
+          const float *vr = Vv + (int64_t)s * hd;
+          for (int i = 0; i < hd; i++) o[i] += p * vr[i];
+        }
+      }
+    }
   }
 }
 

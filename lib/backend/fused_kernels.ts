@@ -16,13 +16,13 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
     [FUSED.rmsNorm]: ({ inputs: { x }, backend, attrs }) => {
       const [rows, cols] = rowsCols(x);
       const y = backend.makeOutput(x.shape, "float32");
-      lib.ssr_rmsnorm(f32(backend, x), f32(backend, y), rows, cols, attrs.eps);
+      lib.ssr_rmsnorm(heapF32(backend, x), heapF32(backend, y), rows, cols, attrs.eps);
       return y;
     },
     [FUSED.rmsNormGrad]: ({ inputs: { x, dy }, backend, attrs }) => {
       const [rows, cols] = rowsCols(x);
       const dx = backend.makeOutput(x.shape, "float32");
-      const v = (t: TensorInfo) => f32(backend, t);
+      const v = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_rmsnorm_grad(v(x), v(dy), v(dx), rows, cols, attrs.eps);
       return dx;
     },
@@ -32,7 +32,7 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
       const q = backend.makeOutput([B, nh, T, hd], "float32");
       const k = backend.makeOutput([B, nkv, T, hd], "float32");
       const v = backend.makeOutput([B, nkv, T, hd], "float32");
-      const w = (t: TensorInfo) => f32(backend, t);
+      const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_qkv_heads(w(qkv), w(bias), w(cos), w(sin), w(q), w(k), w(v), B, T, nh, nkv, hd);
       return [q, k, v];
     },
@@ -40,34 +40,61 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
       const { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd } =
         attrs as unknown as HeadAttrs;
       const dqkv = backend.makeOutput([B * T, (nh + 2 * nkv) * hd], "float32");
-      const w = (t: TensorInfo) => f32(backend, t);
+      const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_qkv_heads_grad(w(dq), w(dk), w(dv), w(cos), w(sin), w(dqkv), B, T, nh, nkv, hd);
       return dqkv;
     },
     [FUSED.attnSoftmax]: ({ inputs: { scores, keyMask }, backend, attrs }) => {
       const [B, H, T, S] = scores.shape;
       const probs = backend.makeOutput(scores.shape, "float32");
-      const w = (t: TensorInfo) => f32(backend, t);
+      const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_attn_softmax(w(scores), w(keyMask), w(probs), B, H, T, S, attrs.past);
       return probs;
+    },
+    // Writes k and v into the caches kc and vc in place (see ssr_cached_attention).
+    [FUSED.cachedAttention]: ({ inputs: { q, k, v, kc, vc, keyMask }, backend, attrs }) => {
+      const [B, nh, T, hd] = q.shape, [, nkv, cap] = kc.shape;
+      const S0 = attrs.past;
+      if (S0 + T > cap) throw new Error(`cached attention: ${S0 + T} slots > capacity ${cap}`);
+      const out = backend.makeOutput([B, T, nh, hd], "float32");
+      const scratch = new Float32Array(S0 + T);
+      const w = (t: TensorInfo) => heapF32(backend, t);
+      lib.ssr_cached_attention(
+        w(q),
+        w(k),
+        w(v),
+        w(kc),
+        w(vc),
+        w(keyMask),
+        w(out),
+        scratch,
+        B,
+        nh,
+        nkv,
+        T,
+        hd,
+        cap,
+        S0,
+      );
+      return out;
     },
     [FUSED.softmaxGrad]: ({ inputs: { y, dy }, backend }) => {
       const [rows, cols] = rowsCols(y);
       const dx = backend.makeOutput(y.shape, "float32");
-      const w = (t: TensorInfo) => f32(backend, t);
+      const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_softmax_grad(w(y), w(dy), w(dx), rows, cols);
       return dx;
     },
     [FUSED.swiGlu]: ({ inputs: { gu }, backend }) => {
       const [rows, width] = rowsCols(gu);
       const out = backend.makeOutput([...gu.shape.slice(0, -1), width / 2], "float32");
-      lib.ssr_swiglu(f32(backend, gu), f32(backend, out), rows, width / 2);
+      lib.ssr_swiglu(heapF32(backend, gu), heapF32(backend, out), rows, width / 2);
       return out;
     },
     [FUSED.swiGluGrad]: ({ inputs: { gu, dy }, backend }) => {
       const [rows, width] = rowsCols(gu);
       const dgu = backend.makeOutput(gu.shape, "float32");
-      const w = (t: TensorInfo) => f32(backend, t);
+      const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_swiglu_grad(w(gu), w(dy), w(dgu), rows, width / 2);
       return dgu;
     },
@@ -76,14 +103,14 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
       const logp = backend.makeOutput([rows], "float32");
       const ent = backend.makeOutput([rows], "float32");
       const scratch = new Float32Array(V);
-      const w = (t: TensorInfo) => f32(backend, t);
+      const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_logprobs(w(logits), i32(backend, targets), w(logp), w(ent), scratch, rows, V);
       return [logp, ent];
     },
     [FUSED.logProbsGrad]: ({ inputs: { logits, targets, dlogp, dent }, backend }) => {
       const [rows, V] = rowsCols(logits);
       const dz = backend.makeOutput(logits.shape, "float32");
-      const w = (t: TensorInfo) => f32(backend, t);
+      const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_logprobs_grad(w(logits), i32(backend, targets), w(dlogp), w(dent), w(dz), rows, V);
       return dz;
     },
@@ -103,6 +130,9 @@ export const FUSED = {
   qkvHeadsGrad: "SsrQkvHeadsGrad",
   attnSoftmax: "SsrAttnSoftmax",
   softmaxGrad: "SsrSoftmaxGrad",
+  cachedAttention: "SsrCachedAttention",
+  attention: "SsrAttention",
+  attentionGrad: "SsrAttentionGrad",
   swiGlu: "SsrSwiGlu",
   swiGluGrad: "SsrSwiGluGrad",
   logProbs: "SsrLogProbs",
@@ -132,8 +162,11 @@ function rowsCols(t: TensorInfo): [number, number] {
   return [cols === 0 ? 0 : t.shape.reduce((a, b) => a * b, 1) / cols, cols];
 }
 
-/** A float32 view of a tensor on the heap (take views after allocating outputs: growth detaches). */
-function f32(backend: BackendWasm, t: TensorInfo): Float32Array {
+/**
+ * A float32 view of a tensor on the wasm heap. Take views after allocating a kernel's outputs:
+ * a heap growth detaches older views.
+ */
+export function heapF32(backend: BackendWasm, t: TensorInfo): Float32Array {
   if (t.dtype !== "float32") throw new Error(`fused kernel: float32 expected, got ${t.dtype}`);
   return backend.typedArrayFromHeap(t) as Float32Array;
 }

@@ -13,6 +13,7 @@
 export * from "./select.ts";
 export * from "./args.ts";
 export * from "./attempt.ts";
+export * from "./attention_kernels.ts";
 export * from "./blas.ts";
 export * from "./compare.ts";
 export * from "./fused_kernels.ts";

@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Attempt } from "./attempt.ts";
 import { type Blas, loadBlas } from "./blas.ts";
+import { attentionKernels } from "./attention_kernels.ts";
 import { fusedKernels } from "./fused_kernels.ts";
 import { type FusedLoad, loadFusedLib } from "./fused_lib.ts";
 import { nativeMatMulKernels } from "./native_kernels.ts";
@@ -56,7 +57,12 @@ export function registerNativeBackend(wasm: BackendWasm, blas: Blas, fused?: Fus
   const own = [
     ...nativeMatMulKernels(blas, NATIVE_BACKEND),
     ...wasmHeapKernels(NATIVE_BACKEND),
-    ...(fused?.ok ? fusedKernels(fused.lib, NATIVE_BACKEND) : []),
+    ...(fused?.ok
+      ? [
+        ...fusedKernels(fused.lib, NATIVE_BACKEND),
+        ...attentionKernels(blas, fused.lib, NATIVE_BACKEND),
+      ]
+      : []),
   ];
   const ownNames = new Set(own.map((k) => k.kernelName));
   for (const config of stockWasmKernels()) {

@@ -18,13 +18,23 @@ export interface TorchReport {
   torch: string;
   threads: number;
   params: number;
-  train: { batch: number; seq: number; steps: number; sec_per_step: number; tokens_per_s: number };
+  train: {
+    batch: number;
+    seq: number;
+    steps: number;
+    sec_per_step: number;
+    cpu_sec_per_step: number;
+    tokens_per_s: number;
+    tokens_per_cpu_s: number;
+  };
   generate: {
     sequences: number;
     prompt: number;
     new_tokens: number;
     seconds: number;
+    cpu_seconds: number;
     tokens_per_s: number;
+    tokens_per_cpu_s: number;
   };
 }
 

@@ -25,7 +25,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { headDim, type Qwen2Config } from "./config.ts";
 import type { KVCache } from "./kv_cache.ts";
 import { Rng } from "./rng.ts";
-import { attentionSoftmax } from "./fused/attention_softmax.ts";
+import { attention } from "./fused/attention.ts";
+import { cachedAttention } from "./fused/cached_attention.ts";
 import { qkvHeads } from "./fused/qkv_heads.ts";
 import { rmsNorm } from "./fused/rms_norm.ts";
 import { swiGlu } from "./fused/swiglu.ts";
@@ -214,7 +215,7 @@ export class Qwen2Model {
   /** {@linkcode Qwen2Model.forward} with weights from {@linkcode Qwen2Model.prepareWeights}. */
   forwardPrepared(w: PreparedWeights, ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
     const c = this.config, hd = this.#hd;
-    const nh = c.num_attention_heads, nkv = c.num_key_value_heads, g = nh / nkv;
+    const nh = c.num_attention_heads, nkv = c.num_key_value_heads;
     const [B, T] = ids.shape;
     const N = B * T;
     const cache = opts.cache;
@@ -223,8 +224,6 @@ export class Qwen2Model {
     }
     const S0 = cache ? cache.length : 0, S = S0 + T;
     const { keyMask, cos, sin } = this.#attentionInputs(B, T, opts);
-    // The stock wasm matmul is slow with a transposed operand: there, keys are transposed once.
-    const keysTransposed = !cache && tf.getBackend() === "wasm";
     const dims = { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd };
     return tf.tidy(() => {
       const maskT = tf.tensor2d(keyMask, [B, S]);
@@ -235,27 +234,11 @@ export class Qwen2Model {
         const lw = w.layers[i];
         // --- attention: q [B, nh, T, hd], k and v [B, nkv, T, hd] ---
         const qkv = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.qkv) as tf.Tensor2D;
-        let { q, k, v } = qkvHeads(qkv, lw.qkvBias, cosT, sinT, dims);
-        if (cache) { // keys [B, nkv, S, hd]: appending along S is a cheap concat
-          if (S0 > 0) {
-            k = tf.concat([cache.keys[i], k], 2);
-            v = tf.concat([cache.values[i], v], 2);
-          }
-          cache.setLayer(i, k, v);
-        }
-        // GQA without repeating K/V: heads h = kv·g + j (HF repeat_kv), so q viewed as
-        // [B·nkv, g·T, hd] shares each K/V head between its g query heads.
-        const qg = tf.reshape(q, [B * nkv, g * T, hd]);
-        const scores = keysTransposed
-          ? tf.matMul(qg, tf.reshape(tf.transpose(k, [0, 1, 3, 2]), [B * nkv, hd, S]))
-          : tf.matMul(qg, tf.reshape(k, [B * nkv, S, hd]), false, true);
-        const probs = attentionSoftmax(tf.reshape(scores, [B, nh, T, S]), maskT, S0);
-        let att = tf.matMul(
-          tf.reshape(probs, [B * nkv, g * T, S]),
-          tf.reshape(v, [B * nkv, S, hd]),
-        );
-        // [B, nh, T, hd] → [B, T, nh, hd] (a no-op reorder when T = 1).
-        if (T > 1) att = tf.transpose(tf.reshape(att, [B, nh, T, hd]), [0, 2, 1, 3]);
+        const { q, k, v } = qkvHeads(qkv, lw.qkvBias, cosT, sinT, dims);
+        // GQA without repeating K/V; [B, T, nh, hd]
+        const att = cache
+          ? cachedAttention(q, k, v, cache, i, maskT, S0)
+          : attention(q, k, v, maskT);
         x = tf.add(x, tf.matMul(tf.reshape(att, [N, nh * hd]), lw.o));
         // --- MLP (SwiGLU) ---
         const gu = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.gateUp);

@@ -99,6 +99,7 @@ export function generate(
   try {
     // Prefill: left-pad to the longest prompt.
     const L = Math.max(...rows.map((i) => prompts[i].length));
+    cache.reserve = L + Math.max(...rows.map((i) => limits[i]));
     const ids = new Int32Array(rows.length * L).fill(opts.padId);
     const mask = new Int32Array(rows.length * L);
     rows.forEach((i, r) => {

@@ -2,7 +2,8 @@
  * The attention softmax: scores `[B, H, T, S]` to probabilities over the keys each query may
  * see — causal (query t sits at key slot `past + t`) and not padding (`keyMask[b, s] = 1`).
  * One kernel where the backend has it (masked keys are skipped, not added −1e9), the bias-add
- * and softmax chain elsewhere. A query that sees no key gets uniform weights in both.
+ * and softmax chain elsewhere. A query that sees no key (a padding query: its output is never
+ * attended to) gets all-zero weights in both.
  *
  * @module
  */
@@ -23,7 +24,8 @@ export function attentionSoftmax(
 
 /**
  * The composite definition: `softmax(scores + bias)` with bias 0 where the key is visible and
- * −1e9 elsewhere (what backends without the kernel run, and what tests compare to).
+ * −1e9 elsewhere, times 0 on rows that see no key (what backends without the kernel run, and
+ * what tests compare to).
  */
 export function attentionSoftmaxReference(
   scores: tf.Tensor4D,
@@ -34,15 +36,21 @@ export function attentionSoftmaxReference(
   const mask = keyMask.dataSync();
   const bias = new Float32Array(B * H * T * S);
   const block = new Float32Array(T * S);
+  const seen = new Float32Array(B * T);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       for (let s = 0; s < S; s++) {
-        block[t * S + s] = mask[b * S + s] && s <= past + t ? 0 : -1e9;
+        const visible = mask[b * S + s] && s <= past + t;
+        block[t * S + s] = visible ? 0 : -1e9;
+        if (visible) seen[b * T + t] = 1;
       }
     }
     for (let h = 0; h < H; h++) bias.set(block, (b * H + h) * T * S);
   }
-  return tf.tidy(() => tf.softmax(tf.add(scores, tf.tensor4d(bias, [B, H, T, S]))));
+  return tf.tidy(() => {
+    const probs = tf.softmax(tf.add(scores, tf.tensor4d(bias, [B, H, T, S]))) as tf.Tensor4D;
+    return seen.every((x) => x === 1) ? probs : tf.mul(probs, tf.tensor4d(seen, [B, 1, T, 1]));
+  });
 }
 
 tf.registerGradient({
