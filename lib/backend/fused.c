@@ -14,6 +14,10 @@
 
 #define LANES 8
 
+/* 8 floats (GCC/Clang vector extension: AVX with -march=native, else pairs of SSE/NEON). */
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4))); /* unaligned access */
+
 static inline float ssr_expf(float x) {
   x = x < -87.3f ? -87.3f : x;
   x = x > 88.3f ? 88.3f : x;
@@ -253,60 +257,77 @@ void ssr_softmax_grad(const float *restrict y, const float *restrict dy, float *
 /* ---------------------------------------------------------------- attention over a KV cache */
 
 /*
- * Incremental attention (no gradient): first writes this call's keys and values
- * kNew, vNew [B, nkv, T, hd] into the caches kc, vc [B, nkv, cap, hd] at slots S0 … S0+T−1
- * (in place), then for every query q [B, nh, T, hd] (head h uses kv head h / (nh/nkv)) softmax-
- * weights the values of the keys it may see (slot s ≤ S0 + t, keyMask [B, S0+T] ≠ 0) into
- * out [B, T, nh, hd]. A query that sees no key gets 0 (as in ssr_attn_softmax). `scratch`
- * holds S0+T floats.
+ * Incremental attention (no gradient). First writes this call's keys and values
+ * kNew, vNew [B, nkv, T, hd] into the caches at slots S0 … S0+T−1, in place: keys transposed,
+ * kc [B, nkv, hd, cap] (so a query's scores are a vectorized sweep over the slots), values
+ * vc [B, nkv, cap, hd]. Then every query q [B, nh, T, hd] (head h reads kv head h / (nh/nkv))
+ * softmax-weights the values of the slots it may see (s ≤ S0 + t, keyMask [B, S0+T] ≠ 0) into
+ * out [B, T, nh, hd]. A query that sees no key gets 0 (as in ssr_attn_softmax). `sc` holds
+ * S0+T floats; cap must be a multiple of 8 (score sweeps read whole groups of 8 slots).
  */
 void ssr_cached_attention(const float *restrict q, const float *restrict kNew,
                           const float *restrict vNew, float *restrict kc, float *restrict vc,
                           const float *restrict keyMask, float *restrict out,
-                          float *restrict scratch, int B, int nh, int nkv, int T, int hd,
-                          int cap, int S0) {
+                          float *restrict sc, int B, int nh, int nkv, int T, int hd, int cap,
+                          int S0) {
   int S = S0 + T, g = nh / nkv;
-  (void)S;
   for (int b = 0; b < B; b++)
     for (int j = 0; j < nkv; j++) {
-      int64_t base = ((int64_t)b * nkv + j) * cap * hd, src = ((int64_t)b * nkv + j) * T * hd;
-      memcpy(kc + base + (int64_t)S0 * hd, kNew + src, sizeof(float) * T * hd);
-      memcpy(vc + base + (int64_t)S0 * hd, vNew + src, sizeof(float) * T * hd);
+      int64_t head = (int64_t)b * nkv + j;
+      float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
+      for (int t = 0; t < T; t++) {
+        const float *kr = kNew + (head * T + t) * hd;
+        for (int i = 0; i < hd; i++) Kt[(int64_t)i * cap + S0 + t] = kr[i];
+      }
+      memcpy(V + (int64_t)S0 * hd, vNew + head * T * hd, sizeof(float) * T * hd);
     }
   for (int b = 0; b < B; b++) {
     const float *km = keyMask + (int64_t)b * S;
+    int dense = 1;
+    for (int s = 0; s < S; s++) dense &= km[s] != 0;
     for (int h = 0; h < nh; h++) {
-      int64_t base = ((int64_t)b * nkv + h / g) * cap * hd;
-      const float *K = kc + base, *Vv = vc + base;
+      int64_t head = (int64_t)b * nkv + h / g;
+      const float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
       for (int t = 0; t < T; t++) {
         const float *qr = q + (((int64_t)b * nh + h) * T + t) * hd;
         float *o = out + (((int64_t)b * T + t) * nh + h) * hd;
         int lim = S0 + t + 1;
-        float m = -INFINITY;
-        int seen = 0;
-        for (int s = 0; s < lim; s++) {
-          if (km[s] == 0) {
-            scratch[s] = 0;
-            continue;
-          }
-          float x = row_dot(qr, K + (int64_t)s * hd, hd);
-          scratch[s] = x;
-          m = x > m ? x : m;
-          seen = 1;
+        for (int s0 = 0; s0 < lim; s0 += LANES) { /* cap is a multiple of LANES */
+          v8 acc = {0};
+          for (int i = 0; i < hd; i++) acc += qr[i] * *(const v8u *)(Kt + (int64_t)i * cap + s0);
+          float part[LANES];
+          memcpy(part, &acc, sizeof part);
+          for (int l = 0; l < LANES && s0 + l < lim; l++) sc[s0 + l] = part[l];
         }
+        float m = -INFINITY;
+        if (dense)
+          m = row_max(sc, lim);
+        else
+          for (int s = 0; s < lim; s++) m = km[s] != 0 && sc[s] > m ? sc[s] : m;
         for (int i = 0; i < hd; i++) o[i] = 0;
-        if (!seen) continue;
-        float sum = 0;
-        for (int s = 0; s < lim; s++) {
-          float e = km[s] != 0 ? ssr_expf(scratch[s] - m) : 0.0f;
-          scratch[s] = e;
-          sum += e;
+        if (m == -INFINITY) continue; /* no visible key */
+        float sum;
+        if (dense)
+          sum = row_exp(sc, sc, lim, m);
+        else {
+          sum = 0;
+          for (int s = 0; s < lim; s++) {
+            float e = km[s] != 0 ? ssr_expf(sc[s] - m) : 0.0f;
+            sc[s] = e;
+            sum += e;
+          }
         }
         float inv = 1.0f / sum;
-        for (int s = 0; s < lim; s++) {
-          float p = scratch[s] * inv;
-          if (p == 0) continue;
-          const float *vr = Vv + (int64_t)s * hd;
+        int s = 0;
+        for (; s + 4 <= lim; s += 4) { /* 4 slots per pass over o */
+          const float *v0 = V + (int64_t)s * hd;
+          const float p0 = sc[s] * inv, p1 = sc[s + 1] * inv, p2 = sc[s + 2] * inv,
+                      p3 = sc[s + 3] * inv;
+          for (int i = 0; i < hd; i++)
+            o[i] += p0 * v0[i] + p1 * v0[hd + i] + p2 * v0[2 * hd + i] + p3 * v0[3 * hd + i];
+        }
+        for (; s < lim; s++) {
+          const float p = sc[s] * inv, *vr = V + (int64_t)s * hd;
           for (int i = 0; i < hd; i++) o[i] += p * vr[i];
         }
       }

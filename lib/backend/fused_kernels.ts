@@ -51,11 +51,14 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
       lib.ssr_attn_softmax(w(scores), w(keyMask), w(probs), B, H, T, S, attrs.past);
       return probs;
     },
-    // Writes k and v into the caches kc and vc in place (see ssr_cached_attention).
+    // Writes k and v into the caches kc [B, nkv, hd, cap] (keys transposed) and
+    // vc [B, nkv, cap, hd] in place (see ssr_cached_attention).
     [FUSED.cachedAttention]: ({ inputs: { q, k, v, kc, vc, keyMask }, backend, attrs }) => {
-      const [B, nh, T, hd] = q.shape, [, nkv, cap] = kc.shape;
+      const [B, nh, T, hd] = q.shape, [, nkv, , cap] = kc.shape;
       const S0 = attrs.past;
-      if (S0 + T > cap) throw new Error(`cached attention: ${S0 + T} slots > capacity ${cap}`);
+      if (S0 + T > cap || cap % 8) {
+        throw new Error(`cached attention: capacity ${cap}, ${S0 + T} slots`);
+      }
       const out = backend.makeOutput([B, T, nh, hd], "float32");
       const scratch = new Float32Array(S0 + T);
       const w = (t: TensorInfo) => heapF32(backend, t);

@@ -5,8 +5,9 @@
  * (RoPE already applied to the keys), one row per sequence; the first
  * {@linkcode KVCache.length} slots are the cached positions, shared by all rows
  * (left-padded rows have pad slots, masked out through {@linkcode KVCache.keyMask}).
- * Backends with the fused cached-attention kernel preallocate slots and fill
- * them in place (see `fused/cached_attention.ts`); elsewhere slots = length. Row bookkeeping (which slots are
+ * Backends with the fused cached-attention kernel preallocate slots, fill them
+ * in place and keep the keys transposed, `[B, nkv, head_dim, slots]` (see
+ * `fused/cached_attention.ts`); elsewhere slots = length. Row bookkeeping (which slots are
  * real tokens, the next position id) lives in plain JS arrays, so a decode
  * step builds its attention bias and RoPE tables without extra tensor ops.
  *
@@ -17,7 +18,7 @@ import * as tf from "@tensorflow/tfjs-core";
 
 /** Per-layer K/V tensors plus per-row mask and position bookkeeping. */
 export class KVCache {
-  /** Keys per layer, `[B, nkv, slots, hd]` (empty before the first forward). */
+  /** Keys per layer, `[B, nkv, slots, hd]` or `[B, nkv, hd, slots]` (empty before the first forward). */
   keys: tf.Tensor4D[] = [];
   /** Values per layer, `[B, nkv, slots, hd]`. */
   values: tf.Tensor4D[] = [];

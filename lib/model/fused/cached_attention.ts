@@ -1,10 +1,10 @@
 /**
  * Attention of one forward's queries over a KV cache, appending that forward's keys and values
  * to it (incremental decoding; no gradient). Where the backend has the kernel, the cache holds
- * preallocated slots `[B, nkv, capacity, hd]` that the kernel fills in place, and scores,
- * masked softmax and the weighted sum of values are one pass per query: no concat of the whole
- * cache per token, no batched matmuls of one row each. Elsewhere: concat, matmuls and the
- * attention softmax.
+ * preallocated slots that the kernel fills in place — keys transposed, `[B, nkv, hd, capacity]`,
+ * values `[B, nkv, capacity, hd]` — and scores, masked softmax and the weighted sum of values
+ * are one pass per query: no concat of the whole cache per token, no batched matmuls of one row
+ * each. Elsewhere: concat, matmuls and the attention softmax, keys `[B, nkv, S, hd]`.
  *
  * @module
  */
@@ -35,11 +35,11 @@ export function cachedAttention(
   const [B, nkv, T, hd] = k.shape;
   let kc = cache.keys[layer], vc = cache.values[layer];
   const needed = past + T;
-  const capacity = kc?.shape[2] ?? 0;
+  const capacity = vc?.shape[2] ?? 0;
   if (!kc || !vc || capacity < needed) {
-    const grown = Math.max(needed, cache.reserve, 2 * capacity);
-    kc = kc ? grow(kc, past, grown) : tf.zeros([B, nkv, grown, hd]);
-    vc = vc ? grow(vc, past, grown) : tf.zeros([B, nkv, grown, hd]);
+    const grown = 8 * Math.ceil(Math.max(needed, cache.reserve, 2 * capacity) / 8); // kernel: ×8
+    kc = kc ? grow(kc, 3, past, grown) : tf.zeros([B, nkv, hd, grown]);
+    vc = vc ? grow(vc, 2, past, grown) : tf.zeros([B, nkv, grown, hd]);
     cache.setLayer(layer, kc, vc);
   }
   return tf.engine().runKernel(
@@ -83,10 +83,12 @@ export function cachedAttentionReference(
   });
 }
 
-/** A copy of cache `t` with `capacity` slots, the first `used` kept. */
-function grow(t: tf.Tensor4D, used: number, capacity: number): tf.Tensor4D {
+/** A copy of cache `t` with `capacity` slots along `axis`, the first `used` kept. */
+function grow(t: tf.Tensor4D, axis: number, used: number, capacity: number): tf.Tensor4D {
   return tf.tidy(() => {
-    const kept = tf.slice(t, [0, 0, 0, 0], [-1, -1, used, -1]);
-    return tf.pad(kept, [[0, 0], [0, 0], [0, capacity - used], [0, 0]]) as tf.Tensor4D;
+    const size = [-1, -1, -1, -1], pad: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    size[axis] = used;
+    pad[axis] = [0, capacity - used];
+    return tf.pad(tf.slice(t, [0, 0, 0, 0], size), pad) as tf.Tensor4D;
   });
 }
