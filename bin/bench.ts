@@ -4,22 +4,24 @@
  * - matmul GFLOP/s at 128³ and 512³ through tfjs, and for raw `cblas_sgemm` on Float32Arrays
  *   called from this process;
  * - for the model config: train tokens/s (forward + backward + AdamW, batch 64×128) and
- *   generation tokens/s (128 sequences, 16-token prompts, 96 new tokens, KV cache).
+ *   generation tokens/s (128 sequences, 16-token prompts, 96 new tokens, KV cache), medians of
+ *   `--train-steps` steps and `--gen-runs` generations after a warm-up, per wall second and per
+ *   CPU second of the process (all threads; on a shared machine the steadier of the two).
  *
  * ```sh
  * deno task bench [--backend native|wasm|cpu|tensorflow] [--config data/base/config.json]
- *                 [--train-steps 3] [--matmul-only]
- * deno task bench --vs-torch [--rounds 1] [--torch-threads N] [--python /usr/bin/python3]
+ *                 [--train-steps 5] [--gen-runs 2] [--matmul-only]
+ * deno task bench --vs-torch [--torch-threads N] [--python /usr/bin/python3]
  * deno task bench --profile [grpo]          # a ZeroGRPO step (quick preset) from --base
  * deno task bench --profile pretrain --config data/bases/overthink-0.8m/config.json
  *                 [--corpus overthink] [--batch-size 32] [--profile-steps 4]
  * ```
  *
- * `--vs-torch` also runs `bin/bench_torch.py` (the same model, shapes and optimizer in eager
- * PyTorch) in the same invocation, right after ours (with `--rounds N`, N alternating rounds,
- * best of each side), and reports `vs_torch`: its figures and the ratios ours / PyTorch. Without
- * a Python that imports torch (`$SSR1_PYTHON` or `--python` choose it) it says why and reports
- * ours alone.
+ * `--vs-torch` also starts `bin/bench_torch.py --serve` (the same model, shapes and optimizer in
+ * eager PyTorch, `--torch-threads` threads, default torch's own) and alternates its steps and
+ * generations with ours, one for one, so that both see the same load; `vs_torch` holds its
+ * figures and the ratios ours / PyTorch (wall and CPU). Without a Python that imports torch
+ * (`$SSR1_PYTHON` or `--python` choose it) it says why and reports ours alone.
  *
  * `--profile` prints, instead of the benchmark, the wall time by phase (rollout prefill, decode
  * steps and sampling, reward, forward, backward, optimizer, …) with the part spent in kernels,
@@ -30,12 +32,10 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import process from "node:process";
 import { parseArgs } from "node:util";
 import { initBackend, loadBlas } from "../lib/backend/mod.ts";
-import { type TorchBench, torchBench, type TorchReport } from "../lib/bench/torch.ts";
-import * as model from "../lib/model/mod.ts";
-import * as train from "../lib/train/mod.ts";
+import { modelBench } from "../lib/bench/model.ts";
+import { startTorchBench, type TorchServer } from "../lib/bench/torch.ts";
 import { profileGrpoStep } from "../lib/profile/grpo_step.ts";
 import { profilePretrainSteps } from "../lib/profile/pretrain_step.ts";
 import { profileMarkdown } from "../lib/profile/profile.ts";
@@ -47,7 +47,8 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
     options: {
       backend: { type: "string" },
       config: { type: "string", default: "data/base/config.json" },
-      "train-steps": { type: "string", default: "3" },
+      "train-steps": { type: "string", default: "5" },
+      "gen-runs": { type: "string", default: "2" },
       "matmul-only": { type: "boolean", default: false },
       profile: { type: "string" },
       base: { type: "string", default: "data/base" },
@@ -57,7 +58,6 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
       "vs-torch": { type: "boolean", default: false },
       python: { type: "string" },
       "torch-threads": { type: "string", default: "0" },
-      rounds: { type: "string", default: "1" },
     },
   });
   const info = await initBackend({ backend: values.backend });
@@ -84,41 +84,43 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
   };
 
   if (values["matmul-only"]) return report;
-  const steps = Number(values["train-steps"]);
-  const rounds = Math.max(1, Number(values.rounds));
-  let ours: ModelBench | null = null;
-  let torch: TorchReport | null = null;
-  let noTorch: string | null = null;
-  for (let r = 0; r < rounds && noTorch === null; r++) {
-    ours = best(ours, modelBench(values.config!, steps));
-    if (!values["vs-torch"]) continue;
-    const t: TorchBench = await torchBench({
+  let torch: TorchServer | undefined;
+  if (values["vs-torch"]) {
+    const start = await startTorchBench({
       python: values.python,
       config: values.config!,
-      trainSteps: steps,
       threads: Number(values["torch-threads"]),
     });
-    if (t.ok) torch = best(torch, t.report);
-    else noTorch = t.reason;
+    if (start.ok) torch = start.server;
+    else {
+      report.vs_torch = { status: "unavailable", reason: start.reason };
+      console.error(`bench: --vs-torch: ${start.reason}; reporting ours alone`);
+    }
   }
-  report.model = ours;
-  if (rounds > 1) report.rounds = rounds;
-  if (torch && ours?.train && ours.generate) {
-    report.vs_torch = {
-      ...torch,
-      ratio: {
-        train: round(ours.train.tokens_per_s / torch.train.tokens_per_s, 2),
-        generate: round(ours.generate.tokens_per_s / torch.generate.tokens_per_s, 2),
-        train_cpu: round(ours.train.tokens_per_cpu_s / torch.train.tokens_per_cpu_s, 2),
-        generate_cpu: round(
-          ours.generate.tokens_per_cpu_s / torch.generate.tokens_per_cpu_s,
-          2,
-        ),
-      },
-    };
-  } else if (noTorch !== null) {
-    report.vs_torch = { status: "unavailable", reason: noTorch };
-    console.error(`bench: --vs-torch: ${noTorch}; reporting ours alone`);
+  try {
+    const r = await modelBench(
+      values.config!,
+      Number(values["train-steps"]),
+      Number(values["gen-runs"]),
+      torch,
+    );
+    report.model = { config: values.config, ...r.ours };
+    if (torch && r.torch) {
+      const ratio = (k: "train" | "generate", per: "tokens_per_s" | "tokens_per_cpu_s") =>
+        round(r.ours[k][per] / r.torch![k][per], 2);
+      report.vs_torch = {
+        ...torch.info,
+        ...r.torch,
+        ratio: {
+          train: ratio("train", "tokens_per_s"),
+          generate: ratio("generate", "tokens_per_s"),
+          train_cpu: ratio("train", "tokens_per_cpu_s"),
+          generate_cpu: ratio("generate", "tokens_per_cpu_s"),
+        },
+      };
+    }
+  } finally {
+    await torch?.close();
   }
   return report;
 }
@@ -200,120 +202,6 @@ function timeIt(fn: () => void, sync: () => void = () => {}): number {
   }
   sync();
   return (performance.now() - start) / 1000 / reps;
-}
-
-// ---------------------------------------------------------------- model
-
-/** Train and generation figures of one model bench (both sides report these). */
-interface ModelBench {
-  train?: Rate;
-  generate?: Rate;
-}
-
-/** A throughput, per wall second and per CPU second (all threads of the process). */
-interface Rate {
-  tokens_per_s: number;
-  tokens_per_cpu_s: number;
-}
-
-/** The better of two rounds, per part (train, generate) by tokens/s. */
-function best<T extends ModelBench>(a: T | null, b: T): T {
-  if (!a) return b;
-  const pick = (k: "train" | "generate") =>
-    (b[k]?.tokens_per_s ?? 0) > (a[k]?.tokens_per_s ?? 0) ? b[k] : a[k];
-  return { ...a, train: pick("train"), generate: pick("generate") };
-}
-
-function modelBench(configPath: string, trainSteps: number): ModelBench {
-  const config = model.loadConfig(configPath);
-  const net = model.Qwen2Model.init(config, 0);
-  try {
-    return {
-      config: configPath,
-      params: net.numParams(),
-      train: trainBench(net, trainSteps),
-      generate: generateBench(net),
-    } as ModelBench;
-  } finally {
-    net.dispose();
-  }
-}
-
-/** Forward + backward + AdamW on next-token cross-entropy, batch 64 × 128 tokens. */
-function trainBench(net: model.Qwen2Model, steps: number): Record<string, number> & Rate {
-  const [B, T] = [64, 128];
-  const V = net.config.vocab_size;
-  const ids = tf.tensor2d(
-    Int32Array.from({ length: B * T }, (_, i) => (i * 7919) % V),
-    [B, T],
-    "int32",
-  );
-  const mask = tf.ones([B, T], "int32") as tf.Tensor2D;
-  const opt = new train.AdamW(net.params, { lr: 1e-4 });
-  const vars = [...net.params.values()];
-  const step = () => {
-    const { value, grads } = tf.variableGrads(
-      () => tf.neg(tf.mean(model.tokenLogProbs(net, ids, mask))) as tf.Scalar,
-      vars,
-    );
-    opt.step(grads);
-    value.dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
-  };
-  step(); // warm-up
-  const start = performance.now(), cpu0 = process.cpuUsage();
-  for (let i = 0; i < steps; i++) step();
-  const seconds = (performance.now() - start) / 1000 / steps;
-  const cpu = cpuSeconds(cpu0) / steps;
-  opt.dispose();
-  tf.dispose([ids, mask]);
-  return {
-    batch: B,
-    seq: T,
-    steps,
-    sec_per_step: round(seconds, 3),
-    cpu_sec_per_step: round(cpu, 3),
-    tokens_per_s: round(B * T / seconds, 0),
-    tokens_per_cpu_s: round(B * T / cpu, 0),
-  };
-}
-
-/** 128 sequences, 16-token prompts, 96 sampled tokens each (EOS disabled), KV cache. */
-function generateBench(net: model.Qwen2Model): Record<string, number> & Rate {
-  const [B, P, N] = [128, 16, 96];
-  const V = net.config.vocab_size;
-  const prompts = Array.from(
-    { length: B },
-    (_, b) => Array.from({ length: P }, (_, t) => (b * 31 + t * 17) % V),
-  );
-  const opts = {
-    maxNewTokens: N,
-    temperature: 1,
-    eosId: -1, // never sampled: every row generates N tokens
-    padId: 0,
-    seeds: prompts.map((_, i) => i),
-  };
-  model.generate(net, prompts.slice(0, 4), { ...opts, maxNewTokens: 4, seeds: [0, 1, 2, 3] });
-  const start = performance.now(), cpu0 = process.cpuUsage();
-  const out = model.generate(net, prompts, opts);
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = cpuSeconds(cpu0);
-  const tokens = out.tokens.reduce((n, t) => n + t.length, 0);
-  return {
-    sequences: B,
-    prompt: P,
-    new_tokens: N,
-    seconds: round(seconds, 3),
-    cpu_seconds: round(cpu, 3),
-    tokens_per_s: round(tokens / seconds, 0),
-    tokens_per_cpu_s: round(tokens / cpu, 0),
-  };
-}
-
-/** CPU seconds (user + system, every thread of the process) since `start`. */
-function cpuSeconds(start: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(start);
-  return (d.user + d.system) / 1e6;
 }
 
 function round(x: number, digits: number): number {

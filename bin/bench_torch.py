@@ -12,8 +12,13 @@ Both report wall and CPU time (`time.process_time`: every thread of the process)
 
 Prints one JSON object on stdout. Exit status 3 with a one-line reason when torch is missing.
 
+With `--serve` it instead reads commands from stdin, one a line — `warmup` (one train step and
+a short generation), `train` (one step), `generate` (one generation), `exit` — and answers each
+with one JSON line `{"wall": seconds, "cpu": seconds}` (cpu: `time.process_time`, every thread),
+so that `bin/bench.ts --vs-torch` can alternate its own steps with these under the same load.
+
     /usr/bin/python3 bin/bench_torch.py --config data/base/config.json [--train-steps 3]
-                     [--threads N]
+                     [--threads N] [--serve]
 """
 
 import argparse
@@ -113,7 +118,8 @@ class Qwen2(torch.nn.Module):
         return (logits, new_cache) if cache is not None else logits
 
 
-def train_bench(model, steps):
+def train_step(model):
+    """One forward + backward + AdamW step on batch 64 x 128 (the closure keeps the optimizer)."""
     B, T = 64, 128
     V = model.c["vocab_size"]
     ids = (torch.arange(B * T) * 7919 % V).view(B, T)
@@ -126,6 +132,13 @@ def train_bench(model, steps):
         loss.backward()
         opt.step()
         return loss.item()
+
+    return step
+
+
+def train_bench(model, steps):
+    B, T = 64, 128
+    step = train_step(model)
 
     step()  # warm-up
     start, cpu0 = time.perf_counter(), time.process_time()
@@ -151,18 +164,47 @@ def generate(model, prompts, new_tokens, gen):
     return torch.cat(out, dim=1)
 
 
-def generate_bench(model):
+def generate_run(model, warmup=True):
+    """One generation: 128 sequences, 16-token prompts, 96 new tokens; returns the new ids."""
     B, P, N = 128, 16, 96
     V = model.c["vocab_size"]
     prompts = torch.tensor([[(b * 31 + t * 17) % V for t in range(P)] for b in range(B)])
     gen = torch.Generator().manual_seed(0)
-    generate(model, prompts[:4], 4, gen)  # warm-up
+    if warmup:
+        generate(model, prompts[:4], 4, gen)
+        return None
+    return generate(model, prompts, N, gen)
+
+
+def generate_bench(model):
+    B, P, N = 128, 16, 96
+    generate_run(model)  # warm-up
     start, cpu0 = time.perf_counter(), time.process_time()
-    toks = generate(model, prompts, N, gen)
+    toks = generate_run(model, warmup=False)
     sec, cpu = time.perf_counter() - start, time.process_time() - cpu0
     return {"sequences": B, "prompt": P, "new_tokens": N, "seconds": round(sec, 3),
             "cpu_seconds": round(cpu, 3), "tokens_per_s": round(toks.numel() / sec),
             "tokens_per_cpu_s": round(toks.numel() / cpu)}
+
+
+def serve(model):
+    """Answers `warmup`, `train`, `generate` lines on stdin with timings (see module doc)."""
+    step = train_step(model)
+    actions = {
+        "warmup": lambda: (step(), generate_run(model)),
+        "train": step,
+        "generate": lambda: generate_run(model, warmup=False),
+    }
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "params": sum(p.numel() for p in model.parameters())}), flush=True)
+    for line in sys.stdin:
+        cmd = line.strip()
+        if cmd == "exit" or cmd not in actions:
+            break
+        start, cpu0 = time.perf_counter(), time.process_time()
+        actions[cmd]()
+        print(json.dumps({"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu0}),
+              flush=True)
 
 
 def main():
@@ -170,12 +212,16 @@ def main():
     ap.add_argument("--config", default="data/base/config.json")
     ap.add_argument("--train-steps", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--serve", action="store_true", help="answer commands on stdin")
     a = ap.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     with open(a.config) as f:
         c = json.load(f)
     model = Qwen2(c)
+    if a.serve:
+        serve(model)
+        return
     report = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

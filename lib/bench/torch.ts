@@ -1,56 +1,120 @@
 /**
- * Runs `bin/bench_torch.py` — the PyTorch twin of the model benchmark (same config, batch and
- * sequence shapes, AdamW; generation with a KV cache) — and returns its report, or why it could
- * not run (no Python, no torch).
+ * The PyTorch side of `deno task bench --vs-torch`: `bin/bench_torch.py --serve`, the same model
+ * (same config, batch and sequence shapes, AdamW; generation with a KV cache) in eager PyTorch,
+ * kept running as a child process that times one train step or one generation per request, so
+ * that the bench can alternate them with its own under the same load.
  *
  * @module
  */
 
 import { fileURLToPath } from "node:url";
 
-/** Result of {@linkcode torchBench}: the PyTorch report, or the reason there is none. */
-export type TorchBench =
-  | { ok: true; report: TorchReport }
-  | { ok: false; reason: string };
-
-/** What `bin/bench_torch.py` prints. */
-export interface TorchReport {
-  torch: string;
-  threads: number;
-  params: number;
-  train: {
-    batch: number;
-    seq: number;
-    steps: number;
-    sec_per_step: number;
-    cpu_sec_per_step: number;
-    tokens_per_s: number;
-    tokens_per_cpu_s: number;
-  };
-  generate: {
-    sequences: number;
-    prompt: number;
-    new_tokens: number;
-    seconds: number;
-    cpu_seconds: number;
-    tokens_per_s: number;
-    tokens_per_cpu_s: number;
-  };
+/**
+ * Starts the PyTorch benchmark server; resolves to it, or to why it could not start (no Python,
+ * no torch).
+ */
+export async function startTorchBench(opts: TorchBenchOptions): Promise<TorchStart> {
+  const python = opts.python ?? defaultPython();
+  const args = [SCRIPT, "--serve", "--config", opts.config];
+  if (opts.threads) args.push("--threads", String(opts.threads));
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(python, { args, stdin: "piped", stdout: "piped", stderr: "piped" })
+      .spawn();
+  } catch (e) {
+    return { ok: false, reason: `cannot run ${python}: ${(e as Error).message.split("\n")[0]}` };
+  }
+  const stderr = new Response(child.stderr).text(); // drained meanwhile, read on failure
+  const server = new TorchServer(child);
+  const hello = await server.readLine();
+  if (hello === null) {
+    await server.close();
+    const { code } = await child.status;
+    const err = (await stderr).trim().split("\n").at(-1);
+    const reason = code === 3
+      ? `${err ?? "torch missing"} (Debian: apt-get install python3-torch)`
+      : `${python} ${SCRIPT} exited with ${code}: ${err ?? ""}`;
+    return { ok: false, reason };
+  }
+  server.info = JSON.parse(hello) as TorchInfo;
+  return { ok: true, server };
 }
 
-/** Options of {@linkcode torchBench}. */
+/** Options of {@linkcode startTorchBench}. */
 export interface TorchBenchOptions {
   /** Python interpreter (default {@linkcode defaultPython}). */
   python?: string;
   /** Model config file. */
   config: string;
-  /** Timed training steps (after one warm-up step). */
-  trainSteps: number;
   /** torch threads; 0 or absent: torch's own default. */
   threads?: number;
 }
 
-const SCRIPT = fileURLToPath(new URL("../../bin/bench_torch.py", import.meta.url));
+/** Result of {@linkcode startTorchBench}. */
+export type TorchStart = { ok: true; server: TorchServer } | { ok: false; reason: string };
+
+/** What the server says first: torch version, its threads, the model's parameter count. */
+export interface TorchInfo {
+  torch: string;
+  threads: number;
+  params: number;
+}
+
+/** Wall and CPU seconds (every thread of the process) of one timed request. */
+export interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+/** A running `bench_torch.py --serve`. */
+export class TorchServer {
+  info: TorchInfo = { torch: "", threads: 0, params: 0 };
+  #child: Deno.ChildProcess;
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #buffer = "";
+
+  constructor(child: Deno.ChildProcess) {
+    this.#child = child;
+    this.#reader = child.stdout.getReader();
+    this.#writer = child.stdin.getWriter();
+  }
+
+  /** Runs `warmup` (one step and a short generation), `train` (one step) or `generate`. */
+  async time(request: "warmup" | "train" | "generate"): Promise<Timing> {
+    await this.#writer.write(new TextEncoder().encode(request + "\n"));
+    const line = await this.readLine();
+    if (line === null) throw new Error(`bench_torch.py stopped during "${request}"`);
+    return JSON.parse(line) as Timing;
+  }
+
+  /** The next line of the server's stdout, or null at its end. */
+  async readLine(): Promise<string | null> {
+    for (;;) {
+      const newline = this.#buffer.indexOf("\n");
+      if (newline >= 0) {
+        const line = this.#buffer.slice(0, newline);
+        this.#buffer = this.#buffer.slice(newline + 1);
+        return line;
+      }
+      const { value, done } = await this.#reader.read();
+      if (done) return null;
+      this.#buffer += new TextDecoder().decode(value);
+    }
+  }
+
+  /** Asks the server to exit and waits for it. */
+  async close(): Promise<void> {
+    try {
+      await this.#writer.write(new TextEncoder().encode("exit\n"));
+      await this.#writer.close();
+    } catch {
+      // already gone
+    }
+    await this.#reader.cancel().catch(() => {});
+    await this.#child.status;
+  }
+}
 
 /**
  * The interpreter to run the PyTorch benchmark with: `$SSR1_PYTHON`, else `/usr/bin/python3`
@@ -67,28 +131,4 @@ export function defaultPython(): string {
   }
 }
 
-/** Runs the PyTorch benchmark as a child process and parses its JSON line. */
-export async function torchBench(opts: TorchBenchOptions): Promise<TorchBench> {
-  const python = opts.python ?? defaultPython();
-  const args = [SCRIPT, "--config", opts.config, "--train-steps", String(opts.trainSteps)];
-  if (opts.threads) args.push("--threads", String(opts.threads));
-  let out: Deno.CommandOutput;
-  try {
-    out = await new Deno.Command(python, { args, stdout: "piped", stderr: "piped" }).output();
-  } catch (e) {
-    return { ok: false, reason: `cannot run ${python}: ${(e as Error).message.split("\n")[0]}` };
-  }
-  const err = new TextDecoder().decode(out.stderr).trim().split("\n").filter((l) => l).at(-1);
-  if (out.code === 3) {
-    return { ok: false, reason: `${err ?? "torch missing"} (apt-get install python3-torch)` };
-  }
-  if (!out.success) {
-    return { ok: false, reason: `${python} ${SCRIPT} exited with ${out.code}: ${err ?? ""}` };
-  }
-  const line = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
-  try {
-    return { ok: true, report: JSON.parse(line) as TorchReport };
-  } catch {
-    return { ok: false, reason: `unreadable output of ${SCRIPT}: ${line.slice(0, 200)}` };
-  }
-}
+const SCRIPT = fileURLToPath(new URL("../../bin/bench_torch.py", import.meta.url));

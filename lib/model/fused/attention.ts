@@ -24,9 +24,31 @@ export function attention(
   keyMask: tf.Tensor2D,
 ): tf.Tensor4D {
   if (!hasKernel(FUSED.attention)) return attentionReference(q, k, v, keyMask);
-  const [att] = tf.engine().runKernel(FUSED.attention, { q, k, v, keyMask }) as tf.Tensor4D[];
-  return att;
+  return fusedAttention(q, k, v, keyMask) as tf.Tensor4D;
 }
+
+/**
+ * The kernel as a custom-gradient op: the probabilities it also returns are saved for the
+ * gradient kernel, not a second output of the op (an unused output gets a gradient of zeros
+ * the size of the scores, made on every backward pass).
+ */
+const fusedAttention = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [q, k, v, keyMask] = args as tf.Tensor[];
+  const save = args[4] as tf.GradSaveFunc;
+  const [att, probs] = tf.engine().runKernel(FUSED.attention, { q, k, v, keyMask }) as tf.Tensor[];
+  save([q, k, v, probs]);
+  return {
+    value: att,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sq, sk, sv, sp] = saved;
+      const [dq, dk, dv] = tf.engine().runKernel(
+        FUSED.attentionGrad,
+        { dy, probs: sp, q: sq, k: sk, v: sv },
+      ) as tf.Tensor[];
+      return [dq, dk, dv, tf.zerosLike(keyMask)];
+    },
+  };
+});
 
 /**
  * The composite definition (what backends without the kernel run, and what tests compare to).
@@ -50,17 +72,3 @@ export function attentionReference(
     return tf.transpose(tf.reshape(att, [B, nh, T, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
   });
 }
-
-tf.registerGradient({
-  kernelName: FUSED.attention,
-  inputsToSave: ["q", "k", "v"],
-  outputsToSave: [false, true],
-  gradFunc: (dy, saved) => {
-    const [q, k, v, probs] = saved;
-    const [dq, dk, dv] = tf.engine().runKernel(
-      FUSED.attentionGrad,
-      { dy: (dy as tf.Tensor[])[0], probs, q, k, v },
-    ) as tf.Tensor[];
-    return { q: () => dq, k: () => dk, v: () => dv };
-  },
-});
