@@ -11,6 +11,7 @@ import {
   segmentSumInto,
 } from "../lib/backend/mod.ts";
 import { KVCache } from "../lib/model/kv_cache.ts";
+import { AdamW } from "../lib/train/adamw.ts";
 import { attention } from "../lib/model/fused/attention.ts";
 import { attentionSoftmax } from "../lib/model/fused/attention_softmax.ts";
 import { cachedAttention } from "../lib/model/fused/cached_attention.ts";
@@ -644,6 +645,38 @@ Deno.test({
         return [r.logp, r.entropy, value, ...grads, logpOnly];
       });
     }
+  },
+});
+
+Deno.test({
+  name: "AdamW with the fused kernel on native matches the JavaScript update on cpu",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    const shapes = [[7, 5], [13], [3, 2, 9]];
+    const run = async (backend: string, impl: "kernel" | "js") => {
+      await initBackend({ backend, quiet: true });
+      const params = new Map(shapes.map((s, i) => [`p${i}`, tf.variable(rand(s, 400 + i))]));
+      const opt = new AdamW(params, { lr: 0.05, weight_decay: 0.1, impl });
+      for (let step = 0; step < 3; step++) {
+        const grads = new Map(shapes.map((s, i) => [`p${i}`, rand(s, 410 + 10 * step + i)]));
+        opt.step(grads, 0.05 / (step + 1));
+        tf.dispose([...grads.values()]);
+      }
+      const out = [...params.values()].map((p) => ({
+        shape: p.shape,
+        data: Float32Array.from(p.dataSync() as Float32Array),
+      }));
+      const moments = [...opt.state().moments.values()].map((x) => ({
+        shape: x.shape,
+        data: x.data,
+      }));
+      opt.dispose();
+      tf.dispose([...params.values()]);
+      return [...out, ...moments];
+    };
+    const expected = await run("cpu", "js");
+    assertClose(await run("native", "kernel"), expected, "native AdamW kernel", 1e-5);
   },
 });
 

@@ -399,3 +399,23 @@ void ssr_logprobs_grad(const float *restrict z, const int32_t *restrict target,
     if (id >= 0 && id < V) dr[id] += gl;
   }
 }
+
+/* ---------------------------------------------------------------- AdamW */
+
+/*
+ * One AdamW update, out of place: m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g²,
+ * p' = p·keep − stepSize·m' / (√v' + eps) (bias corrections folded into stepSize and eps).
+ */
+void ssr_adamw(const float *restrict p, const float *restrict g, const float *restrict m,
+               const float *restrict v, float *restrict pn, float *restrict mn,
+               float *restrict vn, int n, float b1, float b2, float eps, float stepSize,
+               float keep) {
+  float c1 = 1.0f - b1, c2 = 1.0f - b2;
+  for (int i = 0; i < n; i++) {
+    float mi = b1 * m[i] + c1 * g[i];
+    float vi = b2 * v[i] + c2 * (g[i] * g[i]);
+    mn[i] = mi;
+    vn[i] = vi;
+    pn[i] = p[i] * keep - stepSize * (mi / (sqrtf(vi) + eps));
+  }
+}

@@ -117,6 +117,14 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
       lib.ssr_logprobs_grad(w(logits), i32(backend, targets), w(dlogp), w(dent), w(dz), rows, V);
       return dz;
     },
+    [FUSED.adamW]: ({ inputs: { p, g, m, v }, backend, attrs }) => {
+      const out = [p, m, v].map((t) => backend.makeOutput(t.shape, "float32"));
+      const [pn, mn, vn] = out.map((t) => heapF32(backend, t));
+      const w = (t: TensorInfo) => heapF32(backend, t);
+      const { b1, b2, eps, stepSize, keep } = attrs;
+      lib.ssr_adamw(w(p), w(g), w(m), w(v), pn, mn, vn, pn.length, b1, b2, eps, stepSize, keep);
+      return out;
+    },
   };
   return Object.entries(kernels).map(([kernelName, fn]) => ({
     kernelName,
@@ -136,6 +144,7 @@ export const FUSED = {
   cachedAttention: "SsrCachedAttention",
   attention: "SsrAttention",
   attentionGrad: "SsrAttentionGrad",
+  adamW: "SsrAdamW",
   swiGlu: "SsrSwiGlu",
   swiGluGrad: "SsrSwiGluGrad",
   logProbs: "SsrLogProbs",

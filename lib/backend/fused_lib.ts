@@ -98,6 +98,24 @@ export const FUSED_SYMBOLS = {
     parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i32", "i32"],
     result: "void",
   },
+  ssr_adamw: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32",
+      "f32",
+      "f32",
+      "f32",
+      "f32",
+      "f32",
+    ],
+    result: "void",
+  },
 } as const;
 
 /** The library's functions. */

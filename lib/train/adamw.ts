@@ -6,6 +6,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import { FUSED } from "../backend/fused_kernels.ts";
 import { phase } from "../profile/phases.ts";
 
 /** Gradients keyed like the parameter map (a `tf.NamedTensorMap` also works). */
@@ -32,10 +33,12 @@ export interface AdamWConfig {
    * Update implementation. `"tf"`: ~12 tfjs element-wise ops per parameter (any
    * backend). `"js"`: one fused JavaScript loop over the parameter, its
    * gradient and moments (reads them back, writes new tensors) — much faster
-   * on backends whose element-wise ops are JavaScript loops. `"auto"` (default):
-   * `"js"` on the `cpu` backend, `"tf"` elsewhere.
+   * on backends whose element-wise ops are JavaScript loops. `"kernel"`: the
+   * backend's fused `SsrAdamW` kernel, one pass on its memory (`native`).
+   * `"auto"` (default): `"kernel"` where the backend has it, `"js"` on the `cpu`
+   * backend, `"tf"` elsewhere.
    */
-  impl?: "auto" | "js" | "tf";
+  impl?: "auto" | "js" | "tf" | "kernel";
 }
 
 /**
@@ -109,15 +112,22 @@ export class AdamW {
       keep: 1 - lr * weight_decay,
     };
     const entries = grads instanceof Map ? [...grads.entries()] : Object.entries(grads);
-    const useJs = impl === "js" || (impl === "auto" && tf.getBackend() === "cpu");
+    const kernel = tf.getKernel(FUSED.adamW, tf.getBackend()) !== undefined;
+    const use = impl !== "auto"
+      ? impl
+      : kernel
+      ? "kernel"
+      : tf.getBackend() === "cpu"
+      ? "js"
+      : "tf";
+    const update = { js: updateJs, tf: updateTf, kernel: updateKernel }[use];
     for (const [key, g] of entries) {
       const p = this.#params.get(key);
       const m = this.#m.get(key);
       const v = this.#v.get(key);
       if (!p || !m || !v) continue;
       const decay = weight_decay !== 0 && this.#decay.get(key) === true;
-      if (useJs) updateJs(p, g, m, v, s, decay);
-      else updateTf(p, g, m, v, s, decay);
+      update(p, g, m, v, s, decay);
     }
   }
 
@@ -195,6 +205,22 @@ function updateTf(
     v.assign(vNew);
     p.assign(tf.sub(base, update));
   });
+}
+
+function updateKernel(
+  p: tf.Variable,
+  g: tf.Tensor,
+  m: tf.Variable,
+  v: tf.Variable,
+  s: StepScalars,
+  decay: boolean,
+): void {
+  const attrs = { ...s, keep: decay ? s.keep : 1 };
+  const out = tf.engine().runKernel(FUSED.adamW, { p, g, m, v }, attrs) as tf.Tensor[];
+  p.assign(out[0]);
+  m.assign(out[1]);
+  v.assign(out[2]);
+  tf.dispose(out);
 }
 
 function updateJs(
