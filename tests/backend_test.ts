@@ -6,6 +6,7 @@ import {
   heapBytes,
   initBackend,
   loadBlas,
+  loadFusedLib,
   planMatMul,
   registerAllGradients,
   segmentSumInto,
@@ -644,6 +645,48 @@ Deno.test({
         const r = targetLogProbs(logits, targets);
         return [r.logp, r.entropy, value, ...grads, logpOnly];
       });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused kernels give the same bits on 1 thread as on several",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    await initBackend({ backend: "native", quiet: true });
+    const load = loadFusedLib();
+    if (!load.ok) throw new Error(load.reason);
+    // Sizes above the kernels' parallel threshold (2^15 elements).
+    const run = () =>
+      tf.tidy(() => {
+        const x = rand([512, 130], 500), gu = rand([300, 256], 501);
+        const scores = tf.mul(rand([3, 4, 60, 60], 502), 4) as tf.Tensor4D;
+        const mask = tf.tensor2d(
+          [...Array(3)].map((_, b) => [...Array(60)].map((_, s) => (s + b) % 9 ? 1 : 0)),
+        );
+        const logits = tf.mul(rand([700, 100], 503), 5) as tf.Tensor2D;
+        const targets = tf.tensor1d([...Array(700)].map((_, i) => (i * 13) % 100), "int32");
+        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+          tf.addN([
+            tf.sum(tf.square(rmsNorm(a, 1e-6))),
+            tf.sum(tf.square(swiGlu(b))),
+            tf.sum(tf.square(attentionSoftmax(c as tf.Tensor4D, mask, 0))),
+            tf.sum(targetLogProbs(d as tf.Tensor2D, targets).logp),
+          ]) as tf.Scalar;
+        const { value, grads } = tf.valueAndGrads(f)([x, gu, scores, logits]);
+        return [value, ...grads].map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      });
+    const threads = load.lib.ssr_set_threads(0);
+    try {
+      const many = run();
+      load.lib.ssr_set_threads(1);
+      const one = run();
+      many.forEach((a, i) => {
+        if (!a.every((v, j) => Object.is(v, one[i][j]))) throw new Error(`output ${i} differs`);
+      });
+    } finally {
+      load.lib.ssr_set_threads(threads);
     }
   },
 });

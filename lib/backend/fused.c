@@ -7,12 +7,38 @@
  *
  * exp is a Cephes-style polynomial (relative error ~2e-7), written so that GCC vectorizes
  * the loops that call it.
+ *
+ * Built with OpenMP (when the compiler has it), large kernels split their rows over
+ * ssr_set_threads() threads: each output is still computed by one thread with the same code,
+ * so results do not depend on the thread count.
  */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #define LANES 8
+
+/* Rows·columns below which a kernel runs on the calling thread alone. */
+static const int64_t ssr_par_min = 1 << 15;
+
+#define SSR_PRAGMA(x) _Pragma(#x)
+/* A parallel for over the rows of a kernel of `work` elements (a plain loop without OpenMP). */
+#define PARALLEL_FOR(work) SSR_PRAGMA(omp parallel for schedule(static) if ((work) >= ssr_par_min))
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Threads of the parallel kernels (1 without OpenMP); returns the number in use. */
+int ssr_set_threads(int n) {
+#ifdef _OPENMP
+  if (n > 0) omp_set_num_threads(n);
+  return omp_get_max_threads();
+#else
+  (void)n;
+  return 1;
+#endif
+}
 
 /* 8 floats (GCC/Clang vector extension: AVX with -march=native, else pairs of SSE/NEON). */
 typedef float v8 __attribute__((vector_size(32)));
@@ -89,6 +115,7 @@ static inline float row_exp(const float *x, float *y, int n, float m) {
 
 /* y = x / sqrt(mean(x²) + eps) per row (no gain). */
 void ssr_rmsnorm(const float *restrict x, float *restrict y, int rows, int cols, float eps) {
+  PARALLEL_FOR((int64_t)rows * cols)
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (int64_t)r * cols;
     float *yr = y + (int64_t)r * cols;
@@ -100,6 +127,7 @@ void ssr_rmsnorm(const float *restrict x, float *restrict y, int rows, int cols,
 /* dx = r·(dy − x̂·mean(dy·x̂)), r = 1/sqrt(mean(x²) + eps), x̂ = x·r. */
 void ssr_rmsnorm_grad(const float *restrict x, const float *restrict dy, float *restrict dx,
                       int rows, int cols, float eps) {
+  PARALLEL_FOR((int64_t)rows * cols)
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (int64_t)r * cols, *gr = dy + (int64_t)r * cols;
     float *dr = dx + (int64_t)r * cols;
@@ -130,9 +158,9 @@ void ssr_qkv_heads(const float *restrict qkv, const float *restrict bias,
                    const float *restrict cos, const float *restrict sin, float *restrict q,
                    float *restrict k, float *restrict v, int B, int T, int nh, int nkv, int hd) {
   int width = (nh + 2 * nkv) * hd;
-  for (int b = 0; b < B; b++)
-    for (int t = 0; t < T; t++) {
-      int64_t n = (int64_t)b * T + t;
+  PARALLEL_FOR((int64_t)B * T * width)
+  for (int64_t n = 0; n < (int64_t)B * T; n++) {
+      int b = (int)(n / T), t = (int)(n % T);
       const float *row = qkv + n * width, *c = cos + n * hd, *s = sin + n * hd;
       for (int h = 0; h < nh; h++)
         rope_row(row + h * hd, bias + h * hd, c, s, q + (((int64_t)b * nh + h) * T + t) * hd, hd);
@@ -161,9 +189,9 @@ void ssr_qkv_heads_grad(const float *restrict dq, const float *restrict dk,
                         const float *restrict sin, float *restrict dqkv, int B, int T, int nh,
                         int nkv, int hd) {
   int width = (nh + 2 * nkv) * hd;
-  for (int b = 0; b < B; b++)
-    for (int t = 0; t < T; t++) {
-      int64_t n = (int64_t)b * T + t;
+  PARALLEL_FOR((int64_t)B * T * width)
+  for (int64_t n = 0; n < (int64_t)B * T; n++) {
+      int b = (int)(n / T), t = (int)(n % T);
       float *row = dqkv + n * width;
       const float *c = cos + n * hd, *s = sin + n * hd;
       for (int h = 0; h < nh; h++)
@@ -185,44 +213,46 @@ void ssr_qkv_heads_grad(const float *restrict dq, const float *restrict dk,
  */
 void ssr_attn_softmax(const float *scores, const float *restrict keyMask, float *probs, int B,
                       int H, int T, int S, int S0) {
+  unsigned char dense[B > 0 ? B : 1]; /* no padding key in row b: the allowed keys are a prefix */
   for (int b = 0; b < B; b++) {
+    int d = 1;
+    for (int s = 0; s < S; s++) d &= keyMask[(int64_t)b * S + s] != 0;
+    dense[b] = (unsigned char)d;
+  }
+  PARALLEL_FOR((int64_t)B * H * T * S)
+  for (int64_t row = 0; row < (int64_t)B * H * T; row++) {
+    int b = (int)(row / ((int64_t)H * T)), t = (int)(row % T);
     const float *km = keyMask + (int64_t)b * S;
-    int dense = 1; /* no padding key: the allowed keys are a prefix */
-    for (int s = 0; s < S; s++) dense &= km[s] != 0;
-    for (int h = 0; h < H; h++)
-      for (int t = 0; t < T; t++) {
-        int64_t off = (((int64_t)b * H + h) * T + t) * S;
-        const float *x = scores + off;
-        float *y = probs + off;
-        int lim = S0 + t + 1 < S ? S0 + t + 1 : S;
-        if (dense) {
-          float m = row_max(x, lim);
-          float inv = 1.0f / row_exp(x, y, lim, m);
-          for (int j = 0; j < lim; j++) y[j] *= inv;
-          for (int j = lim; j < S; j++) y[j] = 0;
-          continue;
-        }
-        float m = -INFINITY;
-        int seen = 0;
-        for (int j = 0; j < lim; j++)
-          if (km[j] != 0) {
-            m = x[j] > m ? x[j] : m;
-            seen = 1;
-          }
-        if (!seen) {
-          for (int j = 0; j < S; j++) y[j] = 0;
-          continue;
-        }
-        float sum = 0;
-        for (int j = 0; j < lim; j++) {
-          float e = km[j] != 0 ? ssr_expf(x[j] - m) : 0.0f;
-          y[j] = e;
-          sum += e;
-        }
-        float inv = 1.0f / sum;
-        for (int j = 0; j < lim; j++) y[j] *= inv;
-        for (int j = lim; j < S; j++) y[j] = 0;
+    const float *x = scores + row * S;
+    float *y = probs + row * S;
+    int lim = S0 + t + 1 < S ? S0 + t + 1 : S;
+    if (dense[b]) {
+      float m = row_max(x, lim);
+      float inv = 1.0f / row_exp(x, y, lim, m);
+      for (int j = 0; j < lim; j++) y[j] *= inv;
+      for (int j = lim; j < S; j++) y[j] = 0;
+      continue;
+    }
+    float m = -INFINITY;
+    int seen = 0;
+    for (int j = 0; j < lim; j++)
+      if (km[j] != 0) {
+        m = x[j] > m ? x[j] : m;
+        seen = 1;
       }
+    if (!seen) {
+      for (int j = 0; j < S; j++) y[j] = 0;
+      continue;
+    }
+    float sum = 0;
+    for (int j = 0; j < lim; j++) {
+      float e = km[j] != 0 ? ssr_expf(x[j] - m) : 0.0f;
+      y[j] = e;
+      sum += e;
+    }
+    float inv = 1.0f / sum;
+    for (int j = 0; j < lim; j++) y[j] *= inv;
+    for (int j = lim; j < S; j++) y[j] = 0;
   }
 }
 
@@ -231,6 +261,7 @@ void ssr_attn_softmax(const float *scores, const float *restrict keyMask, float 
  * d ← y·(d − Σ_{j≤t} y·d) for j ≤ t, 0 beyond (entries beyond t of d are never read).
  */
 void ssr_causal_softmax_grad(const float *restrict y, float *restrict d, int rows, int T) {
+  PARALLEL_FOR((int64_t)rows * T)
   for (int r = 0; r < rows; r++) {
     int64_t off = (int64_t)r * T;
     const float *yr = y + off;
@@ -245,6 +276,7 @@ void ssr_causal_softmax_grad(const float *restrict y, float *restrict d, int row
 /* Softmax gradient per row: dx = y·(dy − Σ y·dy). */
 void ssr_softmax_grad(const float *restrict y, const float *restrict dy, float *restrict dx,
                       int rows, int cols) {
+  PARALLEL_FOR((int64_t)rows * cols)
   for (int r = 0; r < rows; r++) {
     int64_t off = (int64_t)r * cols;
     const float *yr = y + off, *gr = dy + off;
@@ -262,16 +294,17 @@ void ssr_softmax_grad(const float *restrict y, const float *restrict dy, float *
  * kc [B, nkv, hd, cap] (so a query's scores are a vectorized sweep over the slots), values
  * vc [B, nkv, cap, hd]. Then every query q [B, nh, T, hd] (head h reads kv head h / (nh/nkv))
  * softmax-weights the values of the slots it may see (s ≤ S0 + t, keyMask [B, S0+T] ≠ 0) into
- * out [B, T, nh, hd]. A query that sees no key gets 0 (as in ssr_attn_softmax). `sc` holds
- * S0+T floats; cap must be a multiple of 8 (score sweeps read whole groups of 8 slots).
+ * out [B, T, nh, hd]. A query that sees no key gets 0 (as in ssr_attn_softmax). `scratch`
+ * holds B·(S0+T) floats; cap must be a multiple of 8 (score sweeps read whole groups of 8 slots).
  */
 void ssr_cached_attention(const float *restrict q, const float *restrict kNew,
                           const float *restrict vNew, float *restrict kc, float *restrict vc,
                           const float *restrict keyMask, float *restrict out,
-                          float *restrict sc, int B, int nh, int nkv, int T, int hd, int cap,
-                          int S0) {
+                          float *restrict scratch, int B, int nh, int nkv, int T, int hd,
+                          int cap, int S0) {
   int S = S0 + T, g = nh / nkv;
-  for (int b = 0; b < B; b++)
+  PARALLEL_FOR((int64_t)B * nh * T * S * hd / 8)
+  for (int b = 0; b < B; b++) {
     for (int j = 0; j < nkv; j++) {
       int64_t head = (int64_t)b * nkv + j;
       float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
@@ -281,7 +314,7 @@ void ssr_cached_attention(const float *restrict q, const float *restrict kNew,
       }
       memcpy(V + (int64_t)S0 * hd, vNew + head * T * hd, sizeof(float) * T * hd);
     }
-  for (int b = 0; b < B; b++) {
+    float *sc = scratch + (int64_t)b * S;
     const float *km = keyMask + (int64_t)b * S;
     int dense = 1;
     for (int s = 0; s < S; s++) dense &= km[s] != 0;
@@ -339,6 +372,7 @@ void ssr_cached_attention(const float *restrict q, const float *restrict kNew,
 
 /* gu [rows, 2I] = [gate | up] → out [rows, I] = silu(gate)·up. */
 void ssr_swiglu(const float *restrict gu, float *restrict out, int rows, int I) {
+  PARALLEL_FOR((int64_t)rows * I)
   for (int r = 0; r < rows; r++) {
     const float *g = gu + (int64_t)r * 2 * I, *u = g + I;
     float *o = out + (int64_t)r * I;
@@ -349,6 +383,7 @@ void ssr_swiglu(const float *restrict gu, float *restrict out, int rows, int I) 
 /* dgu = [dy·up·σ(g)·(1 + g·(1 − σ(g))) | dy·g·σ(g)]. */
 void ssr_swiglu_grad(const float *restrict gu, const float *restrict dy, float *restrict dgu,
                      int rows, int I) {
+  PARALLEL_FOR((int64_t)rows * I)
   for (int r = 0; r < rows; r++) {
     const float *g = gu + (int64_t)r * 2 * I, *u = g + I, *d = dy + (int64_t)r * I;
     float *dg = dgu + (int64_t)r * 2 * I, *du = dg + I;
@@ -364,19 +399,36 @@ void ssr_swiglu_grad(const float *restrict gu, const float *restrict dy, float *
 
 /*
  * Per row of logits z [rows, V]: logp = z[target] − logsumexp(z) (−logsumexp when
- * target < 0) and the entropy −Σ p·log p = lse − Σ p·z. `scratch` holds V floats.
+ * target < 0) and the entropy −Σ p·log p = lse − Σ p·z.
  */
 void ssr_logprobs(const float *restrict z, const int32_t *restrict target, float *restrict logp,
-                  float *restrict ent, float *restrict scratch, int rows, int V) {
+                  float *restrict ent, int rows, int V) {
+  PARALLEL_FOR((int64_t)rows * V)
   for (int r = 0; r < rows; r++) {
     const float *zr = z + (int64_t)r * V;
     float m = row_max(zr, V);
-    float sum = row_exp(zr, scratch, V, m);
+    float s8[LANES] = {0}, d8[LANES] = {0}; /* Σ exp(z − m), Σ exp(z − m)·z */
+    int j = 0;
+    for (; j + LANES <= V; j += LANES)
+      for (int l = 0; l < LANES; l++) {
+        float e = ssr_expf(zr[j + l] - m);
+        s8[l] += e;
+        d8[l] += e * zr[j + l];
+      }
+    float sum = 0, dot = 0;
+    for (int l = 0; l < LANES; l++) {
+      sum += s8[l];
+      dot += d8[l];
+    }
+    for (; j < V; j++) {
+      float e = ssr_expf(zr[j] - m);
+      sum += e;
+      dot += e * zr[j];
+    }
     float lse = m + logf(sum);
-    float pz = row_dot(scratch, zr, V) / sum;
     int id = target[r];
     logp[r] = (id >= 0 && id < V ? zr[id] : 0.0f) - lse;
-    ent[r] = lse - pz;
+    ent[r] = lse - dot / sum;
   }
 }
 
@@ -384,6 +436,7 @@ void ssr_logprobs(const float *restrict z, const int32_t *restrict target, float
 void ssr_logprobs_grad(const float *restrict z, const int32_t *restrict target,
                        const float *restrict dlogp, const float *restrict dent,
                        float *restrict dz, int rows, int V) {
+  PARALLEL_FOR((int64_t)rows * V)
   for (int r = 0; r < rows; r++) {
     const float *zr = z + (int64_t)r * V;
     float *dr = dz + (int64_t)r * V;
@@ -411,6 +464,7 @@ void ssr_adamw(const float *restrict p, const float *restrict g, const float *re
                float *restrict vn, int n, float b1, float b2, float eps, float stepSize,
                float keep) {
   float c1 = 1.0f - b1, c2 = 1.0f - b2;
+  PARALLEL_FOR(n)
   for (int i = 0; i < n; i++) {
     float mi = b1 * m[i] + c1 * g[i];
     float vi = b2 * v[i] + c2 * (g[i] * g[i]);

@@ -60,7 +60,7 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
         throw new Error(`cached attention: capacity ${cap}, ${S0 + T} slots`);
       }
       const out = backend.makeOutput([B, T, nh, hd], "float32");
-      const scratch = new Float32Array(S0 + T);
+      const scratch = new Float32Array(B * (S0 + T));
       const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_cached_attention(
         w(q),
@@ -105,9 +105,8 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
       const [rows, V] = rowsCols(logits);
       const logp = backend.makeOutput([rows], "float32");
       const ent = backend.makeOutput([rows], "float32");
-      const scratch = new Float32Array(V);
       const w = (t: TensorInfo) => heapF32(backend, t);
-      lib.ssr_logprobs(w(logits), i32(backend, targets), w(logp), w(ent), scratch, rows, V);
+      lib.ssr_logprobs(w(logits), i32(backend, targets), w(logp), w(ent), rows, V);
       return [logp, ent];
     },
     [FUSED.logProbsGrad]: ({ inputs: { logits, targets, dlogp, dent }, backend }) => {

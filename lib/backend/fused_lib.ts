@@ -4,6 +4,10 @@
  * The library's name carries a hash of the source, flags, compiler and CPU, so an edit or another
  * machine rebuilds it. Without a compiler the `native` backend runs without fused kernels.
  *
+ * Built with OpenMP where the compiler has it (else without), its large kernels use
+ * `$SSR1_THREADS` threads (default: every core), which sleep between kernels
+ * (`OMP_WAIT_POLICY=passive` unless set) so that they never spin against OpenBLAS's.
+ *
  * @module
  */
 
@@ -15,7 +19,11 @@ export function loadFusedLib(): FusedLoad {
   if (cached) return cached;
   try {
     const path = buildFusedLib();
-    cached = { ok: true, lib: Deno.dlopen(path, FUSED_SYMBOLS).symbols, path };
+    if (!Deno.env.get("OMP_WAIT_POLICY")) Deno.env.set("OMP_WAIT_POLICY", "passive");
+    const lib = Deno.dlopen(path, FUSED_SYMBOLS).symbols;
+    const wanted = Number(Deno.env.get("SSR1_THREADS") ?? navigator.hardwareConcurrency ?? 1);
+    const threads = lib.ssr_set_threads(Number.isInteger(wanted) && wanted > 0 ? wanted : 1);
+    cached = { ok: true, lib, path, threads };
   } catch (e) {
     cached = { ok: false, reason: firstLine(e) };
   }
@@ -24,6 +32,7 @@ export function loadFusedLib(): FusedLoad {
 
 /** The C functions of `fused.c`, as `Deno.dlopen` exposes them. */
 export const FUSED_SYMBOLS = {
+  ssr_set_threads: { parameters: ["i32"], result: "i32" },
   ssr_rmsnorm: { parameters: ["buffer", "buffer", "i32", "i32", "f32"], result: "void" },
   ssr_rmsnorm_grad: {
     parameters: ["buffer", "buffer", "buffer", "i32", "i32", "f32"],
@@ -91,7 +100,7 @@ export const FUSED_SYMBOLS = {
   ssr_swiglu: { parameters: ["buffer", "buffer", "i32", "i32"], result: "void" },
   ssr_swiglu_grad: { parameters: ["buffer", "buffer", "buffer", "i32", "i32"], result: "void" },
   ssr_logprobs: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i32", "i32"],
+    parameters: ["buffer", "buffer", "buffer", "buffer", "i32", "i32"],
     result: "void",
   },
   ssr_logprobs_grad: {
@@ -122,7 +131,9 @@ export const FUSED_SYMBOLS = {
 export type FusedLib = Deno.DynamicLibrary<typeof FUSED_SYMBOLS>["symbols"];
 
 /** Result of {@linkcode loadFusedLib}. */
-export type FusedLoad = { ok: true; lib: FusedLib; path: string } | { ok: false; reason: string };
+export type FusedLoad =
+  | { ok: true; lib: FusedLib; path: string; threads: number }
+  | { ok: false; reason: string };
 
 const SOURCE = fileURLToPath(new URL("./fused.c", import.meta.url));
 const FLAGS = [
@@ -133,6 +144,7 @@ const FLAGS = [
   "-fno-math-errno",
   "-fno-trapping-math",
 ];
+const OPENMP = "-fopenmp";
 
 let cached: FusedLoad | undefined;
 
@@ -141,7 +153,7 @@ function buildFusedLib(): string {
   const source = Deno.readTextFileSync(SOURCE);
   const cc = Deno.env.get("CC") || "cc";
   const version = run(cc, ["--version"]).split("\n")[0];
-  const key = fnv1a([source, FLAGS.join(" "), version, cpuModel()].join("\0"));
+  const key = fnv1a([source, FLAGS.join(" "), OPENMP, version, cpuModel()].join("\0"));
   const dir = cacheDir();
   const path = join(dir, `fused-${key}.so`);
   try {
@@ -152,7 +164,11 @@ function buildFusedLib(): string {
   }
   Deno.mkdirSync(dir, { recursive: true });
   const tmp = `${path}.${Deno.pid}.tmp`;
-  run(cc, [...FLAGS, "-o", tmp, SOURCE, "-lm"]);
+  try {
+    run(cc, [...FLAGS, OPENMP, "-o", tmp, SOURCE, "-lm"]);
+  } catch {
+    run(cc, [...FLAGS, "-o", tmp, SOURCE, "-lm"]); // no OpenMP: one thread
+  }
   Deno.renameSync(tmp, path); // atomic: concurrent builders each write their own tmp
   return path;
 }

@@ -41,7 +41,9 @@ export async function initNative(): Promise<Attempt> {
   return {
     ok: true,
     reason: `OpenBLAS cblas_sgemm (${load.blas.path}${threads}) for matmuls, ` +
-      (fused.ok ? "fused C kernels, " : `no fused kernels (${fused.reason}), `) +
+      (fused.ok
+        ? `fused C kernels (${fused.threads} thread${fused.threads === 1 ? "" : "s"}), `
+        : `no fused kernels (${fused.reason}), `) +
       `${wasm.reason} for the rest`,
   };
 }
