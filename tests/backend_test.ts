@@ -650,6 +650,43 @@ Deno.test({
 });
 
 Deno.test({
+  name: "without a C compiler native runs without fused kernels, and says so",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    const cache = await Deno.makeTempDir();
+    const url = (path: string) => new URL(path, import.meta.url).href;
+    const code = `
+      import * as tf from "@tensorflow/tfjs-core";
+      import { initBackend } from "${url("../lib/backend/mod.ts")}";
+      import { rmsNorm } from "${url("../lib/model/fused/rms_norm.ts")}";
+      const info = await initBackend({ backend: "native", quiet: true });
+      const y = Array.from(rmsNorm(tf.tensor2d([[3, 4]]), 0).dataSync());
+      console.log(JSON.stringify({ reason: info.reason, fused: !!tf.getKernel("SsrRmsNorm", "native"), y }));`;
+    try {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", code],
+        cwd: new URL("..", import.meta.url),
+        env: { CC: "/nonexistent/cc", SSR1_CACHE: cache },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
+      if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+      const r = JSON.parse(text);
+      if (!r.reason.includes("no fused kernels (no C compiler")) throw new Error(r.reason);
+      if (r.fused) throw new Error("fused kernels registered without a library");
+      const [a, b] = r.y; // the composite fallback: [3, 4] / 5/√2
+      if (Math.abs(a - 0.6 * Math.SQRT2) > 1e-6 || Math.abs(b - 0.8 * Math.SQRT2) > 1e-6) {
+        throw new Error(`rmsNorm fallback gave ${r.y}`);
+      }
+    } finally {
+      await Deno.remove(cache, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "fused kernels give the same bits on 1 thread as on several",
   ignore: !HAS_BLAS,
   ...opts,
