@@ -30,101 +30,24 @@ export function loadFusedLib(): FusedLoad {
   return cached;
 }
 
-/** The C functions of `fused.c`, as `Deno.dlopen` exposes them. */
+const P = "buffer", I = "i32", F = "f32";
+
+/** The C functions of `fused.c`, as `Deno.dlopen` exposes them (P: pointer, I: int, F: float). */
 export const FUSED_SYMBOLS = {
-  ssr_set_threads: { parameters: ["i32"], result: "i32" },
-  ssr_rmsnorm: { parameters: ["buffer", "buffer", "i32", "i32", "f32"], result: "void" },
-  ssr_rmsnorm_grad: {
-    parameters: ["buffer", "buffer", "buffer", "i32", "i32", "f32"],
-    result: "void",
-  },
-  ssr_qkv_heads: {
-    parameters: [
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-    ],
-    result: "void",
-  },
-  ssr_qkv_heads_grad: {
-    parameters: [
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-    ],
-    result: "void",
-  },
-  ssr_attn_softmax: {
-    parameters: ["buffer", "buffer", "buffer", "i32", "i32", "i32", "i32", "i32"],
-    result: "void",
-  },
-  ssr_cached_attention: {
-    parameters: [
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-    ],
-    result: "void",
-  },
-  ssr_causal_softmax_grad: { parameters: ["buffer", "buffer", "i32", "i32"], result: "void" },
-  ssr_softmax_grad: { parameters: ["buffer", "buffer", "buffer", "i32", "i32"], result: "void" },
-  ssr_swiglu: { parameters: ["buffer", "buffer", "i32", "i32"], result: "void" },
-  ssr_swiglu_grad: { parameters: ["buffer", "buffer", "buffer", "i32", "i32"], result: "void" },
-  ssr_logprobs: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "i32", "i32"],
-    result: "void",
-  },
-  ssr_logprobs_grad: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i32", "i32"],
-    result: "void",
-  },
-  ssr_adamw: {
-    parameters: [
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "i32",
-      "f32",
-      "f32",
-      "f32",
-      "f32",
-      "f32",
-    ],
-    result: "void",
-  },
+  ssr_set_threads: { parameters: [I], result: I },
+  ssr_rmsnorm: proc(P, P, I, I, F),
+  ssr_rmsnorm_grad: proc(P, P, P, I, I, F),
+  ssr_qkv_heads: proc(P, P, P, P, P, P, P, I, I, I, I, I),
+  ssr_qkv_heads_grad: proc(P, P, P, P, P, P, I, I, I, I, I),
+  ssr_attn_softmax: proc(P, P, P, I, I, I, I, I),
+  ssr_cached_attention: proc(P, P, P, P, P, P, P, P, I, I, I, I, I, I, I),
+  ssr_causal_softmax_grad: proc(P, P, I, I),
+  ssr_softmax_grad: proc(P, P, P, I, I),
+  ssr_swiglu: proc(P, P, I, I),
+  ssr_swiglu_grad: proc(P, P, P, I, I),
+  ssr_logprobs: proc(P, P, P, P, I, I),
+  ssr_logprobs_grad: proc(P, P, P, P, P, I, I),
+  ssr_adamw: proc(P, P, P, P, P, P, P, I, F, F, F, F, F),
 } as const;
 
 /** The library's functions. */
@@ -134,6 +57,11 @@ export type FusedLib = Deno.DynamicLibrary<typeof FUSED_SYMBOLS>["symbols"];
 export type FusedLoad =
   | { ok: true; lib: FusedLib; path: string; threads: number }
   | { ok: false; reason: string };
+
+/** A `void` C function of these parameter types. */
+function proc<const T extends Deno.NativeType[]>(...parameters: T) {
+  return { parameters, result: "void" } as const;
+}
 
 const SOURCE = fileURLToPath(new URL("./fused.c", import.meta.url));
 const FLAGS = [

@@ -188,14 +188,17 @@ interface StepScalars {
   keep: number;
 }
 
-function updateTf(
+/** One parameter's update: p, its gradient g and moments m, v in place. */
+type Update = (
   p: tf.Variable,
   g: tf.Tensor,
   m: tf.Variable,
   v: tf.Variable,
   s: StepScalars,
   decay: boolean,
-): void {
+) => void;
+
+const updateTf: Update = (p, g, m, v, s, decay) => {
   tf.tidy(() => {
     const mNew = tf.add(tf.mul(m, s.b1), tf.mul(g, 1 - s.b1));
     const vNew = tf.add(tf.mul(v, s.b2), tf.mul(tf.square(g), 1 - s.b2));
@@ -205,32 +208,18 @@ function updateTf(
     v.assign(vNew);
     p.assign(tf.sub(base, update));
   });
-}
+};
 
-function updateKernel(
-  p: tf.Variable,
-  g: tf.Tensor,
-  m: tf.Variable,
-  v: tf.Variable,
-  s: StepScalars,
-  decay: boolean,
-): void {
+const updateKernel: Update = (p, g, m, v, s, decay) => {
   const attrs = { ...s, keep: decay ? s.keep : 1 };
   const out = tf.engine().runKernel(FUSED.adamW, { p, g, m, v }, attrs) as tf.Tensor[];
   p.assign(out[0]);
   m.assign(out[1]);
   v.assign(out[2]);
   tf.dispose(out);
-}
+};
 
-function updateJs(
-  p: tf.Variable,
-  g: tf.Tensor,
-  m: tf.Variable,
-  v: tf.Variable,
-  s: StepScalars,
-  decay: boolean,
-): void {
+const updateJs: Update = (p, g, m, v, s, decay) => {
   const pd = p.dataSync() as Float32Array;
   const gd = g.dataSync() as Float32Array;
   const md = m.dataSync() as Float32Array;
@@ -254,7 +243,7 @@ function updateJs(
   assignArray(m, mn);
   assignArray(v, vn);
   assignArray(p, pn);
-}
+};
 
 function assignArray(x: tf.Variable, values: Float32Array): void {
   const t = tf.tensor(values, x.shape, "float32");

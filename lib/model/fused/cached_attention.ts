@@ -51,13 +51,7 @@ export function cachedAttention(
 
 /** The composite definition: concat onto the cache, scores, attention softmax, values. */
 export function cachedAttentionReference(
-  q: tf.Tensor4D,
-  k: tf.Tensor4D,
-  v: tf.Tensor4D,
-  cache: KVCache,
-  layer: number,
-  keyMask: tf.Tensor2D,
-  past: number,
+  ...[q, k, v, cache, layer, keyMask, past]: Parameters<typeof cachedAttention>
 ): tf.Tensor4D {
   const [B, nh, T, hd] = q.shape, nkv = k.shape[1], g = nh / nkv, S = past + T;
   return tf.tidy(() => {

@@ -32,12 +32,8 @@ export function qkvHeads(
 
 /** The composite definition (what backends without the kernel run, and what tests compare to). */
 export function qkvHeadsReference(
-  qkv: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  cos: tf.Tensor2D,
-  sin: tf.Tensor2D,
-  dims: HeadAttrs,
-): { q: tf.Tensor4D; k: tf.Tensor4D; v: tf.Tensor4D } {
+  ...[qkv, bias, cos, sin, dims]: Parameters<typeof qkvHeads>
+): ReturnType<typeof qkvHeads> {
   const { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd } = dims;
   return tf.tidy(() => {
     const x = tf.reshape(tf.add(qkv, bias), [B, T, nh + 2 * nkv, hd]);
