@@ -38,8 +38,8 @@ export function cachedAttention(
   const capacity = vc?.shape[2] ?? 0;
   if (!kc || !vc || capacity < needed) {
     const grown = 8 * Math.ceil(Math.max(needed, cache.reserve, 2 * capacity) / 8); // kernel: ×8
-    kc = kc ? grow(kc, 3, past, grown) : tf.zeros([B, nkv, hd, grown]);
-    vc = vc ? grow(vc, 2, past, grown) : tf.zeros([B, nkv, grown, hd]);
+    kc = kc ? grow(kc, 3, past, grown) : tf.fill([B, nkv, hd, grown], 0);
+    vc = vc ? grow(vc, 2, past, grown) : tf.fill([B, nkv, grown, hd], 0);
     cache.setLayer(layer, kc, vc);
   }
   return tf.engine().runKernel(
