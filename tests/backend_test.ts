@@ -10,6 +10,8 @@ import {
   planMatMul,
   registerAllGradients,
   segmentSumInto,
+  threadPolicy,
+  threadsFor,
 } from "../lib/backend/mod.ts";
 import { KVCache } from "../lib/model/kv_cache.ts";
 import { AdamW } from "../lib/train/adamw.ts";
@@ -203,6 +205,32 @@ Deno.test({
     if (!info.reason.includes("sgemm")) throw new Error(info.reason);
     if (tf.findBackend("native") !== tf.findBackend("wasm")) throw new Error("not shared");
   },
+});
+
+Deno.test("thread policy: the cores other processes leave free, at least one; fixed stays fixed", () => {
+  const cases: [number, number, number][] = [
+    [0, 2, 2],
+    [0.3, 2, 2],
+    [0.5, 2, 1],
+    [1.7, 2, 1],
+    [
+      5,
+      2,
+      1,
+    ],
+    [1.2, 4, 3],
+    [2.6, 4, 1],
+    [0, 1, 1],
+  ];
+  for (const [others, cores, want] of cases) {
+    const got = threadsFor(others, cores);
+    if (got !== want) throw new Error(`threadsFor(${others}, ${cores}) = ${got}, expected ${want}`);
+  }
+  const applied: number[] = [];
+  const policy = threadPolicy((n) => applied.push(n), 2, 1, 0);
+  policy.poll();
+  policy.poll();
+  if (applied.join() !== "1" || policy.threads() !== 1) throw new Error(`applied ${applied}`);
 });
 
 // ---------------------------------------------------------------- matmul
@@ -716,6 +744,7 @@ Deno.test({
       });
     const threads = load.lib.ssr_set_threads(0);
     try {
+      load.lib.ssr_set_threads(Math.max(2, navigator.hardwareConcurrency || 1));
       const many = run();
       load.lib.ssr_set_threads(1);
       const one = run();

@@ -4,8 +4,8 @@
  * The library's name carries a hash of the source, flags, compiler and CPU, so an edit or another
  * machine rebuilds it. Without a compiler the `native` backend runs without fused kernels.
  *
- * Built with OpenMP where the compiler has it (else without), its large kernels use
- * `$SSR1_THREADS` threads (default: every core), which sleep between kernels
+ * Built with OpenMP where the compiler has it (else without), its large kernels split their rows
+ * over `ssr_set_threads(n)` threads (the `native` backend sets n), which sleep between kernels
  * (`OMP_WAIT_POLICY=passive` unless set) so that they never spin against OpenBLAS's.
  *
  * @module
@@ -21,9 +21,7 @@ export function loadFusedLib(): FusedLoad {
     const path = buildFusedLib();
     if (!Deno.env.get("OMP_WAIT_POLICY")) Deno.env.set("OMP_WAIT_POLICY", "passive");
     const lib = Deno.dlopen(path, FUSED_SYMBOLS).symbols;
-    const wanted = Number(Deno.env.get("SSR1_THREADS") ?? navigator.hardwareConcurrency ?? 1);
-    const threads = lib.ssr_set_threads(Number.isInteger(wanted) && wanted > 0 ? wanted : 1);
-    cached = { ok: true, lib, path, threads };
+    cached = { ok: true, lib, path, threads: lib.ssr_set_threads(0) };
   } catch (e) {
     cached = { ok: false, reason: firstLine(e) };
   }
@@ -55,6 +53,7 @@ export type FusedLib = Deno.DynamicLibrary<typeof FUSED_SYMBOLS>["symbols"];
 
 /** Result of {@linkcode loadFusedLib}. */
 export type FusedLoad =
+  /** `threads`: the most the library can use (1 when built without OpenMP). */
   | { ok: true; lib: FusedLib; path: string; threads: number }
   | { ok: false; reason: string };
 

@@ -26,6 +26,7 @@ export * from "./native_kernels.ts";
 export * from "./segment_sum.ts";
 export * from "./slice.ts";
 export * from "./sum.ts";
+export * from "./thread_policy.ts";
 export * from "./stock_wasm.ts";
 export * from "./kernels.ts";
 export * from "./identity.ts";

@@ -3,6 +3,8 @@
  * multiplications run in OpenBLAS `cblas_sgemm` on the wasm heap, and that the model's fused
  * ops (RMSNorm, q/k/v heads with RoPE, attention softmax, SwiGLU, target log-probs, and their
  * gradients) run as C kernels built at first use (`fused.c`; `SSR1_FUSED=0` turns them off).
+ * Both use every core while other processes leave them idle, fewer while they do
+ * (`thread_policy.ts`); `SSR1_THREADS=N` (or `OPENBLAS_NUM_THREADS=N`) fixes the count.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import { attentionKernels } from "./attention_kernels.ts";
 import { fusedKernels } from "./fused_kernels.ts";
 import { type FusedLoad, loadFusedLib } from "./fused_lib.ts";
 import { nativeMatMulKernels } from "./native_kernels.ts";
+import { threadPolicy } from "./thread_policy.ts";
 import { stockWasmKernels } from "./stock_wasm.ts";
 import { initWasm, wasmHeapKernels } from "./wasm.ts";
 
@@ -33,31 +36,46 @@ export async function initNative(): Promise<Attempt> {
   const fused: FusedLoad = Deno.env.get("SSR1_FUSED") === "0"
     ? { ok: false, reason: "SSR1_FUSED=0" }
     : loadFusedLib();
-  registerNativeBackend(wasm.backend, load.blas, fused);
+  const cores = navigator.hardwareConcurrency || 1, fixed = fixedThreads();
+  const policy = threadPolicy(
+    (n) => {
+      load.blas.setThreads(n);
+      if (fused.ok) fused.lib.ssr_set_threads(Math.min(n, fused.threads));
+    },
+    cores,
+    fixed,
+  );
+  registerNativeBackend(wasm.backend, load.blas, fused, policy.poll);
   if (!(await tf.setBackend(NATIVE_BACKEND))) {
     return { ok: false, reason: "native backend failed to initialise" };
   }
-  const threads = load.blas.threads === null ? "" : `, ${load.blas.threads} threads`;
+  const threads = fixed !== undefined
+    ? `${fixed} thread${fixed === 1 ? "" : "s"}`
+    : `up to ${cores} threads, fewer while other processes keep the cores busy`;
   return {
     ok: true,
-    reason: `OpenBLAS cblas_sgemm (${load.blas.path}${threads}) for matmuls, ` +
-      (fused.ok
-        ? `fused C kernels (${fused.threads} thread${fused.threads === 1 ? "" : "s"}), `
-        : `no fused kernels (${fused.reason}), `) +
-      `${wasm.reason} for the rest`,
+    reason: `OpenBLAS cblas_sgemm (${load.blas.path}) for matmuls, ` +
+      (fused.ok ? "fused C kernels, " : `no fused kernels (${fused.reason}), `) +
+      `${threads}; ${wasm.reason} for the rest`,
   };
 }
 
 /**
  * Registers backend `native` as a second name for the given wasm backend instance (tensors move
  * between the two names for free) with copies of all stock wasm kernels, the sgemm matmuls and
- * the heap kernels of `wasmHeapKernels` (and the fused kernels, when loaded). Idempotent. Do not `tf.removeBackend` either name: that
- * would dispose the instance both share.
+ * the heap kernels of `wasmHeapKernels` (and the fused kernels, when loaded); `beforeMatMul` runs
+ * before every matmul. Idempotent. Do not `tf.removeBackend` either name: that would dispose
+ * the instance both share.
  */
-export function registerNativeBackend(wasm: BackendWasm, blas: Blas, fused?: FusedLoad): void {
+export function registerNativeBackend(
+  wasm: BackendWasm,
+  blas: Blas,
+  fused?: FusedLoad,
+  beforeMatMul?: () => void,
+): void {
   if (tf.findBackendFactory(NATIVE_BACKEND)) return;
   const own = [
-    ...nativeMatMulKernels(blas, NATIVE_BACKEND),
+    ...nativeMatMulKernels(blas, NATIVE_BACKEND, beforeMatMul),
     ...wasmHeapKernels(NATIVE_BACKEND),
     ...(fused?.ok
       ? [
@@ -74,4 +92,13 @@ export function registerNativeBackend(wasm: BackendWasm, blas: Blas, fused?: Fus
   }
   for (const config of own) tf.registerKernel(config);
   tf.registerBackend(NATIVE_BACKEND, () => wasm, 2.5);
+}
+
+/** `SSR1_THREADS=N`, else `OPENBLAS_NUM_THREADS=N`, else undefined (adaptive). */
+function fixedThreads(): number | undefined {
+  for (const name of ["SSR1_THREADS", "OPENBLAS_NUM_THREADS"]) {
+    const n = Number(Deno.env.get(name));
+    if (Number.isInteger(n) && n > 0) return n;
+  }
+  return undefined;
 }
