@@ -3,8 +3,10 @@
  * multiplications run in OpenBLAS `cblas_sgemm` on the wasm heap, and that the model's fused
  * ops (RMSNorm, q/k/v heads with RoPE, attention softmax, SwiGLU, target log-probs, and their
  * gradients) run as C kernels built at first use (`fused.c`; `SSR1_FUSED=0` turns them off).
- * Both use every core while other processes leave them idle, fewer while they do
- * (`thread_policy.ts`); `SSR1_THREADS=N` (or `OPENBLAS_NUM_THREADS=N`) fixes the count.
+ * OpenBLAS keeps one thread count for the whole process (its results depend on it: a seed must
+ * give the same numbers), all cores unless `SSR1_THREADS=N` or `OPENBLAS_NUM_THREADS=N`; the
+ * fused kernels, whose results do not, use every core while other processes leave them idle
+ * and fewer while they do (`thread_policy.ts`), or `SSR1_THREADS`.
  *
  * @module
  */
@@ -37,9 +39,10 @@ export async function initNative(): Promise<Attempt> {
     ? { ok: false, reason: "SSR1_FUSED=0" }
     : loadFusedLib();
   const cores = navigator.hardwareConcurrency || 1, fixed = fixedThreads();
+  const blasThreads = fixed ?? load.blas.threads ?? cores;
+  load.blas.setThreads(blasThreads); // one count for the process: its results depend on it
   const policy = threadPolicy(
     (n) => {
-      load.blas.setThreads(n);
       if (fused.ok) fused.lib.ssr_set_threads(Math.min(n, fused.threads));
     },
     cores,
@@ -49,14 +52,17 @@ export async function initNative(): Promise<Attempt> {
   if (!(await tf.setBackend(NATIVE_BACKEND))) {
     return { ok: false, reason: "native backend failed to initialise" };
   }
-  const threads = fixed !== undefined
-    ? `${fixed} thread${fixed === 1 ? "" : "s"}`
-    : `up to ${cores} threads, fewer while other processes keep the cores busy`;
+  const plural = (n: number) => `${n} thread${n === 1 ? "" : "s"}`;
+  const fusedThreads = !fused.ok
+    ? `no fused kernels (${fused.reason})`
+    : fixed !== undefined || fused.threads === 1
+    ? `fused C kernels (${plural(Math.min(fixed ?? 1, fused.threads))})`
+    : `fused C kernels (up to ${plural(Math.min(cores, fused.threads))}, fewer while other ` +
+      `processes keep the cores busy)`;
   return {
     ok: true,
-    reason: `OpenBLAS cblas_sgemm (${load.blas.path}) for matmuls, ` +
-      (fused.ok ? "fused C kernels, " : `no fused kernels (${fused.reason}), `) +
-      `${threads}; ${wasm.reason} for the rest`,
+    reason: `OpenBLAS cblas_sgemm (${load.blas.path}, ${plural(blasThreads)}) for matmuls, ` +
+      `${fusedThreads}, ${wasm.reason} for the rest`,
   };
 }
 

@@ -1,8 +1,8 @@
 /**
- * How many threads the `native` backend's OpenBLAS and fused kernels use, re-decided every few
- * seconds from how busy other processes keep the cores (Linux `/proc`): all cores while they are
- * idle, fewer while others work. OpenBLAS's threads spin waiting for each other, so on a machine
- * whose cores are taken a second thread makes every matmul slower, not faster.
+ * How many threads the `native` backend's fused kernels use, re-decided every few seconds from
+ * how busy other processes keep the cores (Linux `/proc`): all cores while they are idle, fewer
+ * while others work — on a taken core a second thread only waits for its turn. (Not OpenBLAS:
+ * its results depend on its thread count, and a seed must give the same numbers.)
  *
  * @module
  */
