@@ -715,7 +715,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fused kernels give the same bits on 1 thread as on several",
+  name: "fused kernels and split matmuls give the same bits on 1 thread as on several",
   ignore: !HAS_BLAS,
   ...opts,
   async fn() {
@@ -732,14 +732,16 @@ Deno.test({
         );
         const logits = tf.mul(rand([700, 100], 503), 5) as tf.Tensor2D;
         const targets = tf.tensor1d([...Array(700)].map((_, i) => (i * 13) % 100), "int32");
-        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+        const e = rand([700, 300], 504), w = rand([300, 500], 505); // split matmul: 4 blocks
+        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor, m: tf.Tensor) =>
           tf.addN([
+            tf.sum(tf.square(tf.matMul(m, w))),
             tf.sum(tf.square(rmsNorm(a, 1e-6))),
             tf.sum(tf.square(swiGlu(b))),
             tf.sum(tf.square(attentionSoftmax(c as tf.Tensor4D, mask, 0))),
             tf.sum(targetLogProbs(d as tf.Tensor2D, targets).logp),
           ]) as tf.Scalar;
-        const { value, grads } = tf.valueAndGrads(f)([x, gu, scores, logits]);
+        const { value, grads } = tf.valueAndGrads(f)([x, gu, scores, logits, e]);
         return [value, ...grads].map((t) => Float32Array.from(t.dataSync() as Float32Array));
       });
     const threads = load.lib.ssr_set_threads(0);

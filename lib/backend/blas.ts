@@ -8,7 +8,7 @@
 export interface Blas {
   /** Path or soname that was opened. */
   readonly path: string;
-  /** Threads the library uses (OpenBLAS only), or null when unknown. */
+  /** Threads the library uses now (OpenBLAS only), or null when unknown. */
   readonly threads: number | null;
   /** OpenBLAS build configuration string, or null for other CBLAS libraries. */
   readonly config: string | null;
@@ -121,12 +121,13 @@ function openBlas(path: string): Blas {
   const { cblas_sgemm, openblas_get_num_threads, openblas_set_num_threads, openblas_get_config } =
     lib.symbols;
   if (!cblas_sgemm) throw new Error("cblas_sgemm missing");
-  const threads = openblas_get_num_threads ? openblas_get_num_threads() : null;
   const configPtr = openblas_get_config ? openblas_get_config() : null;
   const config = configPtr ? Deno.UnsafePointerView.getCString(configPtr) : null;
   return {
     path,
-    threads,
+    get threads() {
+      return openblas_get_num_threads ? openblas_get_num_threads() : null;
+    },
     config,
     setThreads(n) {
       openblas_set_num_threads?.(n);

@@ -12,6 +12,7 @@
  * ssr_set_threads() threads: each output is still computed by one thread with the same code,
  * so results do not depend on the thread count.
  */
+#include <dlfcn.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -109,6 +110,39 @@ static inline float row_exp(const float *x, float *y, int n, float m) {
     s += e;
   }
   return s;
+}
+
+/* ---------------------------------------------------------------- sgemm over the cores */
+
+typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
+                               const float *, int, float, float *, int);
+static cblas_sgemm_fn ssr_cblas_sgemm;
+
+/* Finds cblas_sgemm in the CBLAS library at `path` (already loaded by the caller); 1 if found. */
+int ssr_init_blas(const char *path) {
+  void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  if (!lib) lib = dlopen(path, RTLD_NOW);
+  ssr_cblas_sgemm = lib ? (cblas_sgemm_fn)dlsym(lib, "cblas_sgemm") : 0;
+  return ssr_cblas_sgemm != 0;
+}
+
+/*
+ * Row-major C = alpha·op(A)·op(B) + beta·C (ssr_init_blas first; run the library on one thread),
+ * as 1, 2 or 4 blocks of rows of C chosen from the shape alone, spread over the threads: the
+ * same calls whatever the thread count, so the same bits.
+ */
+void ssr_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
+               const float *B, int ldb, float beta, float *C, int ldc) {
+  double work = (double)m * n * k;
+  int parts = work < (1 << 21) ? 1 : work < (1 << 23) ? 2 : 4;
+  while (parts > 1 && m / parts < 16) parts /= 2;
+  PARALLEL_FOR(parts > 1 ? ssr_par_min : 0)
+  for (int p = 0; p < parts; p++) {
+    int r0 = (int)((int64_t)m * p / parts), r1 = (int)((int64_t)m * (p + 1) / parts);
+    const float *Ap = transA ? A + r0 : A + (int64_t)r0 * lda;
+    ssr_cblas_sgemm(101, transA ? 112 : 111, transB ? 112 : 111, r1 - r0, n, k, alpha, Ap, lda, B,
+                    ldb, beta, C + (int64_t)r0 * ldc, ldc);
+  }
 }
 
 /* ---------------------------------------------------------------- RMSNorm */

@@ -33,6 +33,8 @@ const P = "buffer", I = "i32", F = "f32";
 /** The C functions of `fused.c`, as `Deno.dlopen` exposes them (P: pointer, I: int, F: float). */
 export const FUSED_SYMBOLS = {
   ssr_set_threads: { parameters: [I], result: I },
+  ssr_init_blas: { parameters: [P], result: I },
+  ssr_sgemm: proc(I, I, I, I, I, F, P, I, P, I, F, P, I),
   ssr_rmsnorm: proc(P, P, I, I, F),
   ssr_rmsnorm_grad: proc(P, P, P, I, I, F),
   ssr_qkv_heads: proc(P, P, P, P, P, P, P, I, I, I, I, I),
@@ -92,9 +94,9 @@ function buildFusedLib(): string {
   Deno.mkdirSync(dir, { recursive: true });
   const tmp = `${path}.${Deno.pid}.tmp`;
   try {
-    run(cc, [...FLAGS, OPENMP, "-o", tmp, SOURCE, "-lm"]);
+    run(cc, [...FLAGS, OPENMP, "-o", tmp, SOURCE, "-lm", "-ldl"]);
   } catch {
-    run(cc, [...FLAGS, "-o", tmp, SOURCE, "-lm"]); // no OpenMP: one thread
+    run(cc, [...FLAGS, "-o", tmp, SOURCE, "-lm", "-ldl"]); // no OpenMP: one thread
   }
   Deno.renameSync(tmp, path); // atomic: concurrent builders each write their own tmp
   return path;

@@ -3,10 +3,11 @@
  * multiplications run in OpenBLAS `cblas_sgemm` on the wasm heap, and that the model's fused
  * ops (RMSNorm, q/k/v heads with RoPE, attention softmax, SwiGLU, target log-probs, and their
  * gradients) run as C kernels built at first use (`fused.c`; `SSR1_FUSED=0` turns them off).
- * OpenBLAS keeps one thread count for the whole process (its results depend on it: a seed must
- * give the same numbers), all cores unless `SSR1_THREADS=N` or `OPENBLAS_NUM_THREADS=N`; the
- * fused kernels, whose results do not, use every core while other processes leave them idle
- * and fewer while they do (`thread_policy.ts`), or `SSR1_THREADS`.
+ * With the fused library, every matmul runs as blocks of rows fixed by its shape, spread over the
+ * library's threads, each on one OpenBLAS thread: the same bits on any number of threads, so the
+ * threads of matmuls and fused kernels alike can follow the load: every core while other
+ * processes leave them idle, fewer while they do (`thread_policy.ts`; `SSR1_THREADS=N` fixes it).
+ * Without it, OpenBLAS keeps one thread count for the process, its results depending on it.
  *
  * @module
  */
@@ -17,7 +18,7 @@ import type { Attempt } from "./attempt.ts";
 import { type Blas, loadBlas } from "./blas.ts";
 import { attentionKernels } from "./attention_kernels.ts";
 import { fusedKernels } from "./fused_kernels.ts";
-import { type FusedLoad, loadFusedLib } from "./fused_lib.ts";
+import { type FusedLib, type FusedLoad, loadFusedLib } from "./fused_lib.ts";
 import { nativeMatMulKernels } from "./native_kernels.ts";
 import { threadPolicy } from "./thread_policy.ts";
 import { stockWasmKernels } from "./stock_wasm.ts";
@@ -39,8 +40,13 @@ export async function initNative(): Promise<Attempt> {
     ? { ok: false, reason: "SSR1_FUSED=0" }
     : loadFusedLib();
   const cores = navigator.hardwareConcurrency || 1, fixed = fixedThreads();
-  const blasThreads = fixed ?? load.blas.threads ?? cores;
-  load.blas.setThreads(blasThreads); // one count for the process: its results depend on it
+  // With the fused library, matmuls run as a fixed split over its threads, each block on one
+  // OpenBLAS thread: the same bits on any thread count. Else OpenBLAS keeps one thread count
+  // for the process (its results depend on it).
+  const split = fused.ok && fused.lib.ssr_init_blas(cString(load.blas.path)) === 1;
+  const blas: Blas = split ? { ...load.blas, sgemm: splitSgemm(fused.lib) } : load.blas;
+  const blasThreads = split ? 1 : fixed ?? load.blas.threads ?? cores;
+  load.blas.setThreads(blasThreads);
   const policy = threadPolicy(
     (n) => {
       if (fused.ok) fused.lib.ssr_set_threads(Math.min(n, fused.threads));
@@ -48,22 +54,31 @@ export async function initNative(): Promise<Attempt> {
     cores,
     fixed,
   );
-  registerNativeBackend(wasm.backend, load.blas, fused, policy.poll);
+  registerNativeBackend(wasm.backend, blas, fused, policy.poll);
   if (!(await tf.setBackend(NATIVE_BACKEND))) {
     return { ok: false, reason: "native backend failed to initialise" };
   }
   const plural = (n: number) => `${n} thread${n === 1 ? "" : "s"}`;
-  const fusedThreads = !fused.ok
-    ? `no fused kernels (${fused.reason})`
-    : fixed !== undefined || fused.threads === 1
-    ? `fused C kernels (${plural(Math.min(fixed ?? 1, fused.threads))})`
-    : `fused C kernels (up to ${plural(Math.min(cores, fused.threads))}, fewer while other ` +
-      `processes keep the cores busy)`;
-  return {
-    ok: true,
-    reason: `OpenBLAS cblas_sgemm (${load.blas.path}, ${plural(blasThreads)}) for matmuls, ` +
-      `${fusedThreads}, ${wasm.reason} for the rest`,
-  };
+  const threads = fixed !== undefined || !fused.ok || fused.threads === 1
+    ? plural(fused.ok ? Math.min(fixed ?? 1, fused.threads) : 1)
+    : `up to ${plural(Math.min(cores, fused.threads))} (fewer while other processes keep the ` +
+      `cores busy)`;
+  const reason = split
+    ? `OpenBLAS cblas_sgemm (${load.blas.path}) for matmuls and fused C kernels, on ${threads}`
+    : `OpenBLAS cblas_sgemm (${load.blas.path}, ${plural(blasThreads)}) for matmuls, ` +
+      (fused.ok ? `fused C kernels on ${threads}` : `no fused kernels (${fused.reason})`);
+  return { ok: true, reason: `${reason}; ${wasm.reason} for the rest` };
+}
+
+/** `sgemm` through `ssr_sgemm`: a split of C's rows fixed by the shape, over the threads. */
+function splitSgemm(lib: FusedLib): Blas["sgemm"] {
+  return (tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
+    lib.ssr_sgemm(tA ? 1 : 0, tB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+/** A NUL-terminated copy of `text` for C. */
+function cString(text: string): Uint8Array {
+  return new TextEncoder().encode(text + "\0");
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * How many threads the `native` backend's fused kernels use, re-decided every few seconds from
- * how busy other processes keep the cores (Linux `/proc`): all cores while they are idle, fewer
- * while others work — on a taken core a second thread only waits for its turn. (Not OpenBLAS:
- * its results depend on its thread count, and a seed must give the same numbers.)
+ * How many threads the `native` backend's fused kernels and split matmuls use, re-decided every
+ * few seconds from how busy other processes keep the cores (Linux `/proc`): all cores while
+ * they are idle, fewer while others work — on a taken core a second thread only waits for its
+ * turn. (Their results do not depend on the count; OpenBLAS's own threading's would.)
  *
  * @module
  */
