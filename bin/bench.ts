@@ -2,7 +2,8 @@
  * Benchmark of the active tensor backend; prints one JSON object on stdout.
  *
  * - matmul GFLOP/s at 128³ and 512³ through tfjs, and for raw `cblas_sgemm` on Float32Arrays
- *   called from this process;
+ *   called from this process (on the library's thread count here: one where the native backend
+ *   splits matmuls over its own threads);
  * - for the model config: train tokens/s (forward + backward + AdamW, batch 64×128) and
  *   generation tokens/s (128 sequences, 16-token prompts, 96 new tokens, KV cache), medians of
  *   `--train-steps` steps and `--gen-runs` generations after a warm-up, per wall second and per
