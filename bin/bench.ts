@@ -2,14 +2,32 @@
  * Benchmark of the active tensor backend; prints one JSON object on stdout.
  *
  * - matmul GFLOP/s at 128³ and 512³ through tfjs, and for raw `cblas_sgemm` on Float32Arrays
- *   called from this process;
+ *   called from this process (on the library's thread count here: one where the native backend
+ *   splits matmuls over its own threads);
  * - for the model config: train tokens/s (forward + backward + AdamW, batch 64×128) and
- *   generation tokens/s (128 sequences, 16-token prompts, 96 new tokens, KV cache).
+ *   generation tokens/s (128 sequences, 16-token prompts, 96 new tokens, KV cache), medians of
+ *   `--train-steps` steps and `--gen-runs` generations after a warm-up, per wall second and per
+ *   CPU second of the process (all threads; on a shared machine the steadier of the two).
  *
  * ```sh
  * deno task bench [--backend native|wasm|cpu|tensorflow] [--config data/bases/imperfect-0.8m/config.json]
- *                 [--train-steps 3] [--matmul-only]
+ *                 [--train-steps 5] [--gen-runs 2] [--matmul-only]
+ * deno task bench --vs-torch [--torch-threads N] [--python /usr/bin/python3]
+ * deno task bench --profile [grpo]          # a ZeroGRPO step (quick preset) from --base
+ * deno task bench --profile pretrain --config data/bases/overthink-0.8m/config.json
+ *                 [--corpus overthink] [--batch-size 32] [--profile-steps 4]
  * ```
+ *
+ * `--vs-torch` also starts `bin/bench_torch.py --serve` (the same model, shapes and optimizer in
+ * eager PyTorch, `--torch-threads` threads, default torch's own) and alternates its steps and
+ * generations with ours, one for one, so that both see the same load; `vs_torch` holds its
+ * figures and the ratios ours / PyTorch (wall and CPU). Without a Python that imports torch
+ * (`$SSR1_PYTHON` or `--python` choose it) it says why and reports ours alone.
+ *
+ * `--profile` prints, instead of the benchmark, the wall time by phase (rollout prefill, decode
+ * steps and sampling, reward, forward, backward, optimizer, …) with the part spent in kernels,
+ * and the top kernels by total time with their call counts (JSON on stdout, Markdown tables on
+ * stderr).
  *
  * @module
  */
@@ -18,20 +36,38 @@ import { DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import { parseArgs } from "node:util";
 import { initBackend, loadBlas } from "../lib/backend/mod.ts";
+import { modelBench } from "../lib/bench/model.ts";
+import { startTorchBench, type TorchServer } from "../lib/bench/torch.ts";
+import { profileGrpoStep } from "../lib/profile/grpo_step.ts";
+import { profilePretrainSteps } from "../lib/profile/pretrain_step.ts";
+import { profileMarkdown } from "../lib/profile/profile.ts";
 
 /** Runs the benchmark and returns the JSON report. */
 export async function bench(args: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
-    args,
+    args: withProfileDefault(args),
     options: {
       backend: { type: "string" },
       config: { type: "string", default: `${DEFAULT_BASE_DIR}/config.json` },
-      "train-steps": { type: "string", default: "3" },
+      "train-steps": { type: "string", default: "5" },
+      "gen-runs": { type: "string", default: "2" },
       "matmul-only": { type: "boolean", default: false },
+      profile: { type: "string" },
+      base: { type: "string", default: DEFAULT_BASE_DIR },
+      corpus: { type: "string", default: "overthink" },
+      "batch-size": { type: "string", default: "32" },
+      "profile-steps": { type: "string", default: "4" },
+      "vs-torch": { type: "boolean", default: false },
+      python: { type: "string" },
+      "torch-threads": { type: "string", default: "0" },
     },
   });
   const info = await initBackend({ backend: values.backend });
   const report: Record<string, unknown> = { backend: info.name, reason: info.reason };
+  if (values.profile !== undefined) {
+    report.profile = profile(values);
+    return report;
+  }
 
   const blas = loadBlas();
   report.blas = blas.ok ? { path: blas.blas.path, threads: blas.blas.threads } : blas.reason;
@@ -49,10 +85,88 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
     ratio_512: blas.ok ? round(rates.backend[512] / rates.raw[512], 3) : null,
   };
 
-  if (!values["matmul-only"]) {
-    report.model = await modelBench(values.config!, Number(values["train-steps"]));
+  if (values["matmul-only"]) return report;
+  let torch: TorchServer | undefined;
+  if (values["vs-torch"]) {
+    const start = await startTorchBench({
+      python: values.python,
+      config: values.config!,
+      threads: Number(values["torch-threads"]),
+    });
+    if (start.ok) torch = start.server;
+    else {
+      report.vs_torch = { status: "unavailable", reason: start.reason };
+      console.error(`bench: --vs-torch: ${start.reason}; reporting ours alone`);
+    }
+  }
+  try {
+    const r = await modelBench(
+      values.config!,
+      Number(values["train-steps"]),
+      Number(values["gen-runs"]),
+      torch,
+    );
+    report.model = { config: values.config, ...r.ours };
+    if (torch && r.torch) {
+      const ratio = (k: "train" | "generate", per: "tokens_per_s" | "tokens_per_cpu_s") =>
+        round(r.ours[k][per] / r.torch![k][per], 2);
+      report.vs_torch = {
+        ...torch.info,
+        ...r.torch,
+        ratio: {
+          train: ratio("train", "tokens_per_s"),
+          generate: ratio("generate", "tokens_per_s"),
+          train_cpu: ratio("train", "tokens_per_cpu_s"),
+          generate_cpu: ratio("generate", "tokens_per_cpu_s"),
+        },
+      };
+    }
+  } finally {
+    await torch?.close();
   }
   return report;
+}
+
+/** `--profile` without a value (last, or followed by another flag) means `--profile grpo`. */
+function withProfileDefault(args: string[]): string[] {
+  return args.flatMap((a, i) =>
+    a === "--profile" && (i + 1 === args.length || args[i + 1].startsWith("--"))
+      ? ["--profile", "grpo"]
+      : [a]
+  );
+}
+
+// ---------------------------------------------------------------- profile
+
+function profile(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const kind = values.profile;
+  if (kind === "grpo") {
+    const r = profileGrpoStep(values.base as string);
+    console.error(profileMarkdown(r.profile));
+    const decode = r.profile.phases.find((p) => p.phase === "rollout/decode");
+    return {
+      kind: "ZeroGRPO step 2 of the quick preset (zero_grpo, seed 1)",
+      base: values.base,
+      rollouts: r.rollouts,
+      completion_length: round(r.completion_length, 1),
+      decode_ms_per_step: decode?.ms_per_call ?? null,
+      ...r.profile,
+    };
+  }
+  if (kind === "pretrain") {
+    const steps = Number(values["profile-steps"]), batch = Number(values["batch-size"]);
+    const r = profilePretrainSteps(values.config as string, values.corpus as string, batch, steps);
+    console.error(profileMarkdown(r.profile));
+    const tokens = r.steps.reduce((s, m) => s + m.tokens, 0);
+    return {
+      kind: `pretraining, ${steps} steps of ${batch} sequences (${values.corpus})`,
+      config: values.config,
+      loss_tokens: tokens,
+      loss_tokens_per_s: round(tokens / (r.profile.total_ms / 1000), 0),
+      ...r.profile,
+    };
+  }
+  throw new Error(`--profile: expected grpo or pretrain, got "${kind}"`);
 }
 
 // ---------------------------------------------------------------- matmul
@@ -90,102 +204,6 @@ function timeIt(fn: () => void, sync: () => void = () => {}): number {
   }
   sync();
   return (performance.now() - start) / 1000 / reps;
-}
-
-// ---------------------------------------------------------------- model
-
-async function modelBench(configPath: string, trainSteps: number): Promise<unknown> {
-  let model: typeof import("../lib/model/mod.ts");
-  let train: typeof import("../lib/train/mod.ts");
-  try {
-    model = await import("../lib/model/mod.ts");
-    train = await import("../lib/train/mod.ts");
-  } catch (e) {
-    return { status: "not available yet", error: (e as Error).message.split("\n")[0] };
-  }
-  const config = model.loadConfig(configPath);
-  const net = model.Qwen2Model.init(config, 0);
-  const result: Record<string, unknown> = { config: configPath, params: net.numParams() };
-  try {
-    result.train = trainBench(model, train, net, trainSteps);
-    result.generate = generateBench(model, net);
-  } finally {
-    net.dispose();
-  }
-  return result;
-}
-
-/** Forward + backward + AdamW on next-token cross-entropy, batch 64 × 128 tokens. */
-function trainBench(
-  model: typeof import("../lib/model/mod.ts"),
-  train: typeof import("../lib/train/mod.ts"),
-  net: InstanceType<typeof model.Qwen2Model>,
-  steps: number,
-): Record<string, number> {
-  const [B, T] = [64, 128];
-  const V = net.config.vocab_size;
-  const ids = tf.tensor2d(
-    Int32Array.from({ length: B * T }, (_, i) => (i * 7919) % V),
-    [B, T],
-    "int32",
-  );
-  const mask = tf.ones([B, T], "int32") as tf.Tensor2D;
-  const opt = new train.AdamW(net.params, { lr: 1e-4 });
-  const vars = [...net.params.values()];
-  const step = () => {
-    const { value, grads } = tf.variableGrads(
-      () => tf.neg(tf.mean(model.tokenLogProbs(net, ids, mask))) as tf.Scalar,
-      vars,
-    );
-    opt.step(grads);
-    value.dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
-  };
-  step(); // warm-up
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  const seconds = (performance.now() - start) / 1000 / steps;
-  opt.dispose();
-  tf.dispose([ids, mask]);
-  return {
-    batch: B,
-    seq: T,
-    steps,
-    sec_per_step: round(seconds, 3),
-    tokens_per_s: round(B * T / seconds, 0),
-  };
-}
-
-/** 128 sequences, 16-token prompts, 96 sampled tokens each (EOS disabled), KV cache. */
-function generateBench(
-  model: typeof import("../lib/model/mod.ts"),
-  net: InstanceType<typeof model.Qwen2Model>,
-): Record<string, number> {
-  const [B, P, N] = [128, 16, 96];
-  const V = net.config.vocab_size;
-  const prompts = Array.from(
-    { length: B },
-    (_, b) => Array.from({ length: P }, (_, t) => (b * 31 + t * 17) % V),
-  );
-  const opts = {
-    maxNewTokens: N,
-    temperature: 1,
-    eosId: -1, // never sampled: every row generates N tokens
-    padId: 0,
-    seeds: prompts.map((_, i) => i),
-  };
-  model.generate(net, prompts.slice(0, 4), { ...opts, maxNewTokens: 4, seeds: [0, 1, 2, 3] });
-  const start = performance.now();
-  const out = model.generate(net, prompts, opts);
-  const seconds = (performance.now() - start) / 1000;
-  const tokens = out.tokens.reduce((n, t) => n + t.length, 0);
-  return {
-    sequences: B,
-    prompt: P,
-    new_tokens: N,
-    seconds: round(seconds, 3),
-    tokens_per_s: round(tokens / seconds, 0),
-  };
 }
 
 function round(x: number, digits: number): number {

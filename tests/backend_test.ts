@@ -2,13 +2,26 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import {
   backendFromArgs,
+  FUSED,
   heapBytes,
   initBackend,
   loadBlas,
+  loadFusedLib,
   planMatMul,
   registerAllGradients,
   segmentSumInto,
+  threadPolicy,
+  threadsFor,
 } from "../lib/backend/mod.ts";
+import { KVCache } from "../lib/model/kv_cache.ts";
+import { AdamW } from "../lib/train/adamw.ts";
+import { attention } from "../lib/model/fused/attention.ts";
+import { attentionSoftmax } from "../lib/model/fused/attention_softmax.ts";
+import { cachedAttention } from "../lib/model/fused/cached_attention.ts";
+import { targetLogProbs } from "../lib/model/fused/log_probs.ts";
+import { qkvHeads } from "../lib/model/fused/qkv_heads.ts";
+import { rmsNorm } from "../lib/model/fused/rms_norm.ts";
+import { swiGlu } from "../lib/model/fused/swiglu.ts";
 
 // Backends set up global state (wasm heap, FFI library): no per-test sanitizers.
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -192,6 +205,32 @@ Deno.test({
     if (!info.reason.includes("sgemm")) throw new Error(info.reason);
     if (tf.findBackend("native") !== tf.findBackend("wasm")) throw new Error("not shared");
   },
+});
+
+Deno.test("thread policy: the cores other processes leave free, at least one; fixed stays fixed", () => {
+  const cases: [number, number, number][] = [
+    [0, 2, 2],
+    [0.3, 2, 2],
+    [0.5, 2, 1],
+    [1.7, 2, 1],
+    [
+      5,
+      2,
+      1,
+    ],
+    [1.2, 4, 3],
+    [2.6, 4, 1],
+    [0, 1, 1],
+  ];
+  for (const [others, cores, want] of cases) {
+    const got = threadsFor(others, cores);
+    if (got !== want) throw new Error(`threadsFor(${others}, ${cores}) = ${got}, expected ${want}`);
+  }
+  const applied: number[] = [];
+  const policy = threadPolicy((n) => applied.push(n), 2, 1, 0);
+  policy.poll();
+  policy.poll();
+  if (applied.join() !== "1" || policy.threads() !== 1) throw new Error(`applied ${applied}`);
 });
 
 // ---------------------------------------------------------------- matmul
@@ -426,6 +465,329 @@ Deno.test({
         tf.cast(op(a, a), "float32"),
       ]);
     });
+  },
+});
+
+// ---------------------------------------------------------------- fused ops
+
+// The fused ops run one kernel each on `native` (and their composite tfjs chain on the other
+// backends): each is compared with the composite on cpu, values and gradients.
+
+Deno.test({
+  name: "native runs the fused kernels (not their composite fallbacks)",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    const info = await initBackend({ backend: "native", quiet: true });
+    if (!info.reason.includes("fused C kernels")) throw new Error(info.reason);
+    for (const name of Object.values(FUSED)) {
+      if (!tf.getKernel(name, "native")) throw new Error(`${name} not registered`);
+      if (tf.getKernel(name, "cpu")) throw new Error(`${name} registered for cpu`);
+    }
+  },
+});
+
+Deno.test({
+  name: "fused RMSNorm and SwiGLU match cpu, values and gradients",
+  ...opts,
+  async fn() {
+    for (const shape of [[5, 7], [3, 2, 16], [2, 33]]) {
+      await compareWithCpu(`rmsNorm ${shape}`, () => {
+        const x = rand(shape, 300), w = rand(shape, 301);
+        const { value, grads } = tf.valueAndGrads((t: tf.Tensor) =>
+          tf.sum(tf.mul(rmsNorm(t, 1e-6), w)) as tf.Scalar
+        )([x]);
+        return [rmsNorm(x, 1e-6), value, ...grads];
+      });
+    }
+    for (const shape of [[5, 22], [2, 3, 18], [4, 40]]) {
+      await compareWithCpu(`swiGlu ${shape}`, () => {
+        const gu = tf.mul(rand(shape, 302), 4);
+        const w = rand([...shape.slice(0, -1), shape.at(-1)! / 2], 303);
+        const { value, grads } = tf.valueAndGrads((t: tf.Tensor) =>
+          tf.sum(tf.mul(swiGlu(t), w)) as tf.Scalar
+        )([gu]);
+        return [swiGlu(gu), value, ...grads];
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused q/k/v heads with RoPE match cpu, values and gradients",
+  ...opts,
+  async fn() {
+    for (const [B, T, nh, nkv, hd] of [[2, 3, 4, 2, 6], [1, 5, 2, 1, 16], [3, 1, 4, 4, 8]]) {
+      const dims = { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd };
+      const width = (nh + 2 * nkv) * hd;
+      const inputs = () => ({
+        qkv: rand([B * T, width], 310) as tf.Tensor2D,
+        bias: rand([width], 311) as tf.Tensor1D,
+        cos: rand([B * T, hd], 312) as tf.Tensor2D,
+        sin: rand([B * T, hd], 313) as tf.Tensor2D,
+      });
+      await compareWithCpu(`qkvHeads ${B} ${T} ${nh} ${nkv} ${hd}`, () => {
+        const { qkv, bias, cos, sin } = inputs();
+        const { q, k, v } = qkvHeads(qkv, bias, cos, sin, dims);
+        const wq = rand(q.shape, 314), wk = rand(k.shape, 315), wv = rand(v.shape, 316);
+        const all = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+          const h = qkvHeads(a as tf.Tensor2D, b as tf.Tensor1D, cos, sin, dims);
+          return tf.addN([
+            tf.sum(tf.mul(h.q, wq)),
+            tf.sum(tf.mul(h.k, wk)),
+            tf.sum(tf.mul(h.v, wv)),
+          ]);
+        })([qkv, bias]);
+        // Only q used: the unused outputs' gradients are zeros.
+        const qOnly = tf.grads((a: tf.Tensor) =>
+          tf.sum(tf.mul(qkvHeads(a as tf.Tensor2D, bias, cos, sin, dims).q, wq))
+        )([qkv]);
+        return [q, k, v, ...all, ...qOnly];
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused attention softmax matches cpu (causal, padding, past keys), values and gradients",
+  ...opts,
+  async fn() {
+    const cases: [number[], number[][], number][] = [
+      // [B, H, T, S], key mask rows, past
+      [[2, 3, 4, 4], [[1, 1, 1, 1], [1, 1, 1, 1]], 0],
+      [[2, 2, 4, 6], [[1, 1, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1]], 2], // b=1, t=0 sees no key
+      [[3, 2, 1, 9], [[1, 1, 1, 1, 1, 1, 1, 1, 1], [0, 1, 1, 1, 0, 1, 1, 1, 1], [
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+      ]], 8],
+      [[1, 1, 3, 20], [Array.from({ length: 20 }, (_, i) => (i % 7 ? 1 : 0))], 17],
+    ];
+    for (const [shape, mask, past] of cases) {
+      await compareWithCpu(`attentionSoftmax ${shape} past ${past}`, () => {
+        const scores = tf.mul(rand(shape, 320), 5) as tf.Tensor4D;
+        const keyMask = tf.tensor2d(mask);
+        const w = rand(shape, 321);
+        const { value, grads } = tf.valueAndGrads((s: tf.Tensor) =>
+          tf.sum(tf.mul(attentionSoftmax(s as tf.Tensor4D, keyMask, past), w)) as tf.Scalar
+        )([scores]);
+        return [attentionSoftmax(scores, keyMask, past), value, ...grads];
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused causal attention matches cpu (blocks, GQA, padding), values and gradients",
+  ...opts,
+  async fn() {
+    // T = 130: blocks [0, 64), [64, 128), [128, 130); row 1 left-padded (its first queries see
+    // no key), row 0 with a padding key in the middle.
+    for (const [B, nh, nkv, T, hd] of [[2, 4, 2, 5, 4], [2, 4, 2, 70, 8], [2, 2, 1, 130, 4]]) {
+      const mask = Array.from(
+        { length: B },
+        (_, b) =>
+          Array.from({ length: T }, (_, t) => (b === 1 ? (t < 3 ? 0 : 1) : t === 2 ? 0 : 1)),
+      );
+      await compareWithCpu(`attention ${B} ${nh} ${nkv} ${T} ${hd}`, () => {
+        const q = tf.mul(rand([B, nh, T, hd], 340), 2) as tf.Tensor4D;
+        const k = tf.mul(rand([B, nkv, T, hd], 341), 2) as tf.Tensor4D;
+        const v = rand([B, nkv, T, hd], 342) as tf.Tensor4D;
+        const keyMask = tf.tensor2d(mask);
+        const w = rand([B, T, nh, hd], 343);
+        const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+          tf.sum(tf.mul(
+            attention(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, keyMask),
+            w,
+          )) as tf.Scalar
+        )([q, k, v]);
+        return [attention(q, k, v, keyMask), value, ...grads];
+      }, 3e-4);
+    }
+  },
+});
+
+Deno.test({
+  name: "fused attention over a KV cache matches cpu (prefill, steps, chunks, growth)",
+  ...opts,
+  async fn() {
+    const [B, nh, nkv, hd] = [3, 4, 2, 8];
+    // (T, key mask of this call's tokens per row): a left-padded prefill, single steps (one row
+    // finished), a 2-token chunk.
+    const calls: [number, number[][]][] = [
+      [4, [[0, 0, 1, 1], [1, 1, 1, 1], [0, 0, 0, 1]]],
+      [1, [[1], [1], [1]]],
+      [1, [[1], [0], [1]]],
+      [2, [[1, 1], [1, 0], [1, 1]]],
+      [1, [[1], [1], [1]]],
+    ];
+    for (const reserve of [0, 16]) {
+      await compareWithCpu(`cachedAttention reserve ${reserve}`, () => {
+        const cache = new KVCache();
+        cache.reserve = reserve;
+        const seen: number[][] = [[], [], []];
+        const outs: tf.Tensor[] = [];
+        let past = 0;
+        calls.forEach(([T, m], i) => {
+          m.forEach((row, b) => seen[b].push(...row));
+          const q = rand([B, nh, T, hd], 350 + i) as tf.Tensor4D;
+          const k = rand([B, nkv, T, hd], 360 + i) as tf.Tensor4D;
+          const v = rand([B, nkv, T, hd], 370 + i) as tf.Tensor4D;
+          outs.push(cachedAttention(q, k, v, cache, 0, tf.tensor2d(seen), past));
+          past += T;
+        });
+        // The cached values (keys may be stored transposed).
+        outs.push(tf.slice(cache.values[0], [0, 0, 0, 0], [-1, -1, past, -1]));
+        cache.dispose();
+        return outs;
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused target log-probs and entropy match cpu, values and gradients",
+  ...opts,
+  async fn() {
+    for (const [N, V] of [[6, 13], [4, 100], [3, 8]]) {
+      await compareWithCpu(`targetLogProbs ${N}x${V}`, () => {
+        const logits = tf.mul(rand([N, V], 330), 6) as tf.Tensor2D;
+        const targets = tf.tensor1d(
+          Array.from({ length: N }, (_, n) => (n === N - 1 ? -1 : (n * 7) % V)),
+          "int32",
+        );
+        const w1 = rand([N], 331), w2 = rand([N], 332);
+        const { value, grads } = tf.valueAndGrads((z: tf.Tensor) => {
+          const r = targetLogProbs(z as tf.Tensor2D, targets);
+          return tf.add(tf.sum(tf.mul(r.logp, w1)), tf.sum(tf.mul(r.entropy, w2))) as tf.Scalar;
+        })([logits]);
+        const logpOnly = tf.grad((z: tf.Tensor) =>
+          tf.sum(tf.mul(targetLogProbs(z as tf.Tensor2D, targets).logp, w1))
+        )(logits);
+        const r = targetLogProbs(logits, targets);
+        return [r.logp, r.entropy, value, ...grads, logpOnly];
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "without a C compiler native runs without fused kernels, and says so",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    const cache = await Deno.makeTempDir();
+    const url = (path: string) => new URL(path, import.meta.url).href;
+    const code = `
+      import * as tf from "@tensorflow/tfjs-core";
+      import { initBackend } from "${url("../lib/backend/mod.ts")}";
+      import { rmsNorm } from "${url("../lib/model/fused/rms_norm.ts")}";
+      const info = await initBackend({ backend: "native", quiet: true });
+      const y = Array.from(rmsNorm(tf.tensor2d([[3, 4]]), 0).dataSync());
+      console.log(JSON.stringify({ reason: info.reason, fused: !!tf.getKernel("SsrRmsNorm", "native"), y }));`;
+    try {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", code],
+        cwd: new URL("..", import.meta.url),
+        env: { CC: "/nonexistent/cc", SSR1_CACHE: cache },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
+      if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+      const r = JSON.parse(text);
+      if (!r.reason.includes("no fused kernels (no C compiler")) throw new Error(r.reason);
+      if (r.fused) throw new Error("fused kernels registered without a library");
+      const [a, b] = r.y; // the composite fallback: [3, 4] / 5/√2
+      if (Math.abs(a - 0.6 * Math.SQRT2) > 1e-6 || Math.abs(b - 0.8 * Math.SQRT2) > 1e-6) {
+        throw new Error(`rmsNorm fallback gave ${r.y}`);
+      }
+    } finally {
+      await Deno.remove(cache, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused kernels and split matmuls give the same bits on 1 thread as on several",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    await initBackend({ backend: "native", quiet: true });
+    const load = loadFusedLib();
+    if (!load.ok) throw new Error(load.reason);
+    // Sizes above the kernels' parallel threshold (2^15 elements).
+    const run = () =>
+      tf.tidy(() => {
+        const x = rand([512, 130], 500), gu = rand([300, 256], 501);
+        const scores = tf.mul(rand([3, 4, 60, 60], 502), 4) as tf.Tensor4D;
+        const mask = tf.tensor2d(
+          [...Array(3)].map((_, b) => [...Array(60)].map((_, s) => (s + b) % 9 ? 1 : 0)),
+        );
+        const logits = tf.mul(rand([700, 100], 503), 5) as tf.Tensor2D;
+        const targets = tf.tensor1d([...Array(700)].map((_, i) => (i * 13) % 100), "int32");
+        const e = rand([700, 300], 504), w = rand([300, 500], 505); // split matmul: 4 blocks
+        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor, m: tf.Tensor) =>
+          tf.addN([
+            tf.sum(tf.square(tf.matMul(m, w))),
+            tf.sum(tf.square(rmsNorm(a, 1e-6))),
+            tf.sum(tf.square(swiGlu(b))),
+            tf.sum(tf.square(attentionSoftmax(c as tf.Tensor4D, mask, 0))),
+            tf.sum(targetLogProbs(d as tf.Tensor2D, targets).logp),
+          ]) as tf.Scalar;
+        const { value, grads } = tf.valueAndGrads(f)([x, gu, scores, logits, e]);
+        return [value, ...grads].map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      });
+    const threads = load.lib.ssr_set_threads(0);
+    try {
+      load.lib.ssr_set_threads(Math.max(2, navigator.hardwareConcurrency || 1));
+      const many = run();
+      load.lib.ssr_set_threads(1);
+      const one = run();
+      many.forEach((a, i) => {
+        if (!a.every((v, j) => Object.is(v, one[i][j]))) throw new Error(`output ${i} differs`);
+      });
+    } finally {
+      load.lib.ssr_set_threads(threads);
+    }
+  },
+});
+
+Deno.test({
+  name: "AdamW with the fused kernel on native matches the JavaScript update on cpu",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    const shapes = [[7, 5], [13], [3, 2, 9]];
+    const run = async (backend: string, impl: "kernel" | "js") => {
+      await initBackend({ backend, quiet: true });
+      const params = new Map(shapes.map((s, i) => [`p${i}`, tf.variable(rand(s, 400 + i))]));
+      const opt = new AdamW(params, { lr: 0.05, weight_decay: 0.1, impl });
+      for (let step = 0; step < 3; step++) {
+        const grads = new Map(shapes.map((s, i) => [`p${i}`, rand(s, 410 + 10 * step + i)]));
+        opt.step(grads, 0.05 / (step + 1));
+        tf.dispose([...grads.values()]);
+      }
+      const out = [...params.values()].map((p) => ({
+        shape: p.shape,
+        data: Float32Array.from(p.dataSync() as Float32Array),
+      }));
+      const moments = [...opt.state().moments.values()].map((x) => ({
+        shape: x.shape,
+        data: x.data,
+      }));
+      opt.dispose();
+      tf.dispose([...params.values()]);
+      return [...out, ...moments];
+    };
+    const expected = await run("cpu", "js");
+    assertClose(await run("native", "kernel"), expected, "native AdamW kernel", 1e-5);
   },
 });
 

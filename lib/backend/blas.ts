@@ -8,10 +8,12 @@
 export interface Blas {
   /** Path or soname that was opened. */
   readonly path: string;
-  /** Threads the library uses (OpenBLAS only), or null when unknown. */
+  /** Threads the library uses now (OpenBLAS only), or null when unknown. */
   readonly threads: number | null;
   /** OpenBLAS build configuration string, or null for other CBLAS libraries. */
   readonly config: string | null;
+  /** Sets the threads of later calls (OpenBLAS only; a no-op elsewhere). */
+  setThreads(n: number): void;
   /**
    * `C = alpha * op(A) * op(B) + beta * C`, all row-major. `op(A)` is m×k, `op(B)` is k×n,
    * C is m×n; `a`, `b`, `c` are views whose first element is the matrix start.
@@ -61,6 +63,7 @@ const SYMBOLS = {
     result: "void",
   },
   openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
+  openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
   openblas_get_config: { parameters: [], result: "pointer", optional: true },
 } as const;
 
@@ -115,15 +118,20 @@ export function blasCandidates(): string[] {
 
 function openBlas(path: string): Blas {
   const lib = Deno.dlopen(path, SYMBOLS);
-  const { cblas_sgemm, openblas_get_num_threads, openblas_get_config } = lib.symbols;
+  const { cblas_sgemm, openblas_get_num_threads, openblas_set_num_threads, openblas_get_config } =
+    lib.symbols;
   if (!cblas_sgemm) throw new Error("cblas_sgemm missing");
-  const threads = openblas_get_num_threads ? openblas_get_num_threads() : null;
   const configPtr = openblas_get_config ? openblas_get_config() : null;
   const config = configPtr ? Deno.UnsafePointerView.getCString(configPtr) : null;
   return {
     path,
-    threads,
+    get threads() {
+      return openblas_get_num_threads ? openblas_get_num_threads() : null;
+    },
     config,
+    setThreads(n) {
+      openblas_set_num_threads?.(n);
+    },
     sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
       cblas_sgemm(
         CBLAS_ROW_MAJOR,

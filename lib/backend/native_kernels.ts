@@ -17,17 +17,37 @@ import type { Blas } from "./blas.ts";
 import { fusedMatMulConfig } from "./fused_matmul.ts";
 import { planMatMul, sgemmBatched } from "./matmul.ts";
 
-/** Kernel configs of `BatchMatMul` and `_FusedMatMul` for `backendName`, computed by `blas`. */
-export function nativeMatMulKernels(blas: Blas, backendName: string): KernelConfig[] {
-  const batchMatMul = ({ inputs, backend, attrs }: BatchMatMulArgs): TensorInfo =>
-    matMulOnHeap(blas, backend, inputs.a, inputs.b, attrs.transposeA, attrs.transposeB, false);
+/**
+ * Kernel configs of `BatchMatMul` and `_FusedMatMul` for `backendName`, computed by `blas`;
+ * `before` (if given) runs before each.
+ */
+export function nativeMatMulKernels(
+  blas: Blas,
+  backendName: string,
+  before?: () => void,
+): KernelConfig[] {
+  const batchMatMul = ({ inputs, backend, attrs }: BatchMatMulArgs): TensorInfo => {
+    before?.();
+    return matMulOnHeap(
+      blas,
+      backend,
+      inputs.a,
+      inputs.b,
+      attrs.transposeA,
+      attrs.transposeB,
+      false,
+    );
+  };
   const fusedMatMul = (
     backend: BackendWasm,
     a: TensorInfo,
     b: TensorInfo,
     transposeA: boolean,
     transposeB: boolean,
-  ) => matMulOnHeap(blas, backend, a, b, transposeA, transposeB, true);
+  ) => {
+    before?.();
+    return matMulOnHeap(blas, backend, a, b, transposeA, transposeB, true);
+  };
   return [
     { kernelName: BatchMatMul, backendName, kernelFunc: batchMatMul as unknown as KernelFunc },
     fusedMatMulConfig(backendName, fusedMatMul),

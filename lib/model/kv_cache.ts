@@ -1,10 +1,13 @@
 /**
  * The key/value cache of incremental decoding.
  *
- * Layout: per layer, keys and values `[B, num_key_value_heads, S, head_dim]`
- * (RoPE already applied to the keys), one row per sequence, S cached
- * positions shared by all rows (left-padded rows have pad slots, masked out
- * through {@linkcode KVCache.keyMask}). Row bookkeeping (which slots are
+ * Layout: per layer, keys and values `[B, num_key_value_heads, slots, head_dim]`
+ * (RoPE already applied to the keys), one row per sequence; the first
+ * {@linkcode KVCache.length} slots are the cached positions, shared by all rows
+ * (left-padded rows have pad slots, masked out through {@linkcode KVCache.keyMask}).
+ * Backends with the fused cached-attention kernel preallocate slots, fill them
+ * in place and keep the keys transposed, `[B, nkv, head_dim, slots]` (see
+ * `fused/cached_attention.ts`); elsewhere slots = length. Row bookkeeping (which slots are
  * real tokens, the next position id) lives in plain JS arrays, so a decode
  * step builds its attention bias and RoPE tables without extra tensor ops.
  *
@@ -15,16 +18,18 @@ import * as tf from "@tensorflow/tfjs-core";
 
 /** Per-layer K/V tensors plus per-row mask and position bookkeeping. */
 export class KVCache {
-  /** Keys per layer, `[B, nkv, S, hd]` (empty before the first forward). */
+  /** Keys per layer, `[B, nkv, slots, hd]` or `[B, nkv, hd, slots]` (empty before the first forward). */
   keys: tf.Tensor4D[] = [];
-  /** Values per layer, `[B, nkv, S, hd]`. */
+  /** Values per layer, `[B, nkv, slots, hd]`. */
   values: tf.Tensor4D[] = [];
   /** Per row, per cached slot: 1 = real token, 0 = padding. */
   keyMask: number[][] = [];
   /** Per row: the position id the next real token gets (= number of real tokens so far). */
   nextPos: number[] = [];
-  /** Number of cached slots S. */
+  /** Number of cached positions S (the first S slots). */
   length = 0;
+  /** Slots to preallocate where slots are filled in place (e.g. prompt + new tokens). */
+  reserve = 0;
 
   /** Number of rows (0 before the first forward). */
   get batchSize(): number {

@@ -7,6 +7,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { Qwen2Model } from "./qwen2.ts";
+import { targetLogProbs } from "./fused/log_probs.ts";
 
 /** Options of {@linkcode tokenLogProbs}. */
 export interface LogProbOptions {
@@ -59,26 +60,19 @@ function scored(
   let logits = tf.reshape(model.forward(ids, { attentionMask }), [N, V]) as tf.Tensor2D;
   const temp = opts.temperature ?? 1;
   if (temp !== 1) logits = tf.div(logits, temp);
-  // Targets as a one-hot built in JS (row b·T+t selects ids[b, t+1]; the last position of each
-  // row selects nothing), so no [B, T-1, V] slice of the logits is needed.
+  // Row b·T+t scores ids[b, t+1]; the last position of each row scores nothing (−1).
   const idv = ids.dataSync();
-  const onehot = new Float32Array(N * V);
+  const targets = new Int32Array(N).fill(-1);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t + 1 < T; t++) {
       const id = idv[b * T + t + 1];
       if (!(id >= 0 && id < V)) throw new Error(`tokenLogProbs: id ${id} outside [0, ${V})`);
-      onehot[(b * T + t) * V + id] = 1;
+      targets[b * T + t] = id;
     }
   }
-  const lse = tf.logSumExp(logits, -1); // [N]
-  const full = tf.reshape(tf.sub(tf.sum(tf.mul(logits, tf.tensor2d(onehot, [N, V])), -1), lse), [
-    B,
-    T,
-  ]);
-  const logProbs = tf.slice(full, [0, 0], [B, T - 1]);
-  if (!withEntropy) return { logProbs: logProbs as tf.Tensor2D };
-  // H = lse − Σ softmax(z)·z
-  const h = tf.reshape(tf.sub(lse, tf.sum(tf.mul(tf.softmax(logits), logits), -1)), [B, T]);
-  const entropy = tf.slice(h, [0, 0], [B, T - 1]);
-  return { logProbs: logProbs as tf.Tensor2D, entropy: entropy as tf.Tensor2D };
+  const { logp, entropy } = targetLogProbs(logits, tf.tensor1d(targets, "int32"));
+  const perRow = (x: tf.Tensor1D) => tf.slice(tf.reshape(x, [B, T]), [0, 0], [B, T - 1]);
+  const logProbs = perRow(logp) as tf.Tensor2D;
+  if (!withEntropy) return { logProbs };
+  return { logProbs, entropy: perRow(entropy) as tf.Tensor2D };
 }

@@ -7,14 +7,16 @@
  *
  * Per forward the weights are first *prepared* (cheap, differentiable,
  * weight-sized ops, see {@linkcode PreparedWeights}): transposed to `[in, out]`,
- * RMSNorm gains and the 1/√d attention scale folded in, q and k concatenated.
- * The per-token work is then, per layer: norm, q·k matmul (+bias), RoPE on
- * all q and k heads at once, v matmul (+bias), scores (GQA without repeating
- * K/V), bias-masked softmax, probs·V, o_proj, norm, gate and up matmuls,
- * SiLU(gate)·up, down_proj: about 40 tfjs kernels per layer. Matmul operands
- * are laid out so none is transposed (the stock wasm matmul is 2–10× slower
- * with one), except the decode-time scores against the KV cache, where
- * appending keys along S is what must stay cheap.
+ * RMSNorm gains and the 1/√d attention scale folded in, q, k and v concatenated,
+ * gate and up concatenated. The per-token work is then, per layer: norm, one
+ * q/k/v matmul, bias + RoPE + head layout, scores (GQA without repeating K/V),
+ * masked softmax, probs·V, o_proj, norm, one gate/up matmul, SiLU(gate)·up,
+ * down_proj. The norm, head layout, softmax, SwiGLU and the final log-probs are
+ * fused ops (`./fused/`): one kernel each where the backend has them (`native`),
+ * their composite tfjs chain elsewhere — about 15 kernels per layer instead of
+ * 40. On the stock wasm backend (2–10× slower with a transposed matmul operand)
+ * the keys are transposed once instead, except at decode time against the KV
+ * cache, where appending keys along S is what must stay cheap.
  *
  * @module
  */
@@ -23,6 +25,11 @@ import * as tf from "@tensorflow/tfjs-core";
 import { headDim, type Qwen2Config } from "./config.ts";
 import type { KVCache } from "./kv_cache.ts";
 import { Rng } from "./rng.ts";
+import { attention } from "./fused/attention.ts";
+import { cachedAttention } from "./fused/cached_attention.ts";
+import { qkvHeads } from "./fused/qkv_heads.ts";
+import { rmsNorm } from "./fused/rms_norm.ts";
+import { swiGlu } from "./fused/swiglu.ts";
 
 /** Options of {@linkcode Qwen2Model.forward}. */
 export interface ForwardOptions {
@@ -53,20 +60,16 @@ export interface PreparedWeights {
   embed: tf.Tensor2D;
   /** Per layer. */
   layers: {
-    /** `[H, (nh + nkv)·hd]`: q (scaled by 1/√hd) then k columns; input_layernorm folded in. */
-    qk: tf.Tensor2D;
-    /** `[(nh + nkv)·hd]` matching biases (q scaled). */
-    qkBias: tf.Tensor1D;
-    /** `[H, nkv·hd]` v_proj, input_layernorm folded in. */
-    v: tf.Tensor2D;
-    /** `[nkv·hd]` v_proj bias. */
-    vBias: tf.Tensor1D;
+    /**
+     * `[H, (nh + 2·nkv)·hd]`: q (scaled by 1/√hd), k then v columns; input_layernorm folded in.
+     */
+    qkv: tf.Tensor2D;
+    /** `[(nh + 2·nkv)·hd]` matching biases (q scaled). */
+    qkvBias: tf.Tensor1D;
     /** `[nh·hd, H]` o_proj. */
     o: tf.Tensor2D;
-    /** `[H, I]` gate_proj, post_attention_layernorm folded in. */
-    gate: tf.Tensor2D;
-    /** `[H, I]` up_proj, post_attention_layernorm folded in. */
-    up: tf.Tensor2D;
+    /** `[H, 2·I]`: gate_proj then up_proj columns, post_attention_layernorm folded in. */
+    gateUp: tf.Tensor2D;
     /** `[I, H]` down_proj. */
     down: tf.Tensor2D;
   }[];
@@ -83,7 +86,6 @@ export class Qwen2Model {
   readonly #hd: number;
   readonly #cos: Float32Array; // [maxPos, hd]
   readonly #sin: Float32Array;
-  #rot: tf.Tensor2D | null = null; // [hd, hd]: x @ rot = rotate_half(x)
 
   /** Wrap existing variables (see {@linkcode Qwen2Model.init}, {@linkcode Qwen2Model.fromTensors}). */
   constructor(config: Qwen2Config, params: Map<string, tf.Variable>) {
@@ -187,16 +189,21 @@ export class Qwen2Model {
       const ln1 = p(pre + "input_layernorm.weight");
       const ln2 = p(pre + "post_attention_layernorm.weight");
       layers.push({
-        qk: t(tf.concat([tf.mul(p(a + "q_proj.weight"), scale), p(a + "k_proj.weight")], 0), ln1),
-        qkBias: tf.concat([
+        qkv: t(
+          tf.concat([
+            tf.mul(p(a + "q_proj.weight"), scale),
+            p(a + "k_proj.weight"),
+            p(a + "v_proj.weight"),
+          ], 0),
+          ln1,
+        ),
+        qkvBias: tf.concat([
           tf.mul(p(a + "q_proj.bias"), scale),
           p(a + "k_proj.bias"),
+          p(a + "v_proj.bias"),
         ]) as tf.Tensor1D,
-        v: t(p(a + "v_proj.weight"), ln1),
-        vBias: p(a + "v_proj.bias") as tf.Tensor1D,
         o: t(p(a + "o_proj.weight")),
-        gate: t(p(m + "gate_proj.weight"), ln2),
-        up: t(p(m + "up_proj.weight"), ln2),
+        gateUp: t(tf.concat([p(m + "gate_proj.weight"), p(m + "up_proj.weight")], 0), ln2),
         down: t(p(m + "down_proj.weight")),
       });
     }
@@ -208,7 +215,7 @@ export class Qwen2Model {
   /** {@linkcode Qwen2Model.forward} with weights from {@linkcode Qwen2Model.prepareWeights}. */
   forwardPrepared(w: PreparedWeights, ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
     const c = this.config, hd = this.#hd;
-    const nh = c.num_attention_heads, nkv = c.num_key_value_heads, g = nh / nkv;
+    const nh = c.num_attention_heads, nkv = c.num_key_value_heads;
     const [B, T] = ids.shape;
     const N = B * T;
     const cache = opts.cache;
@@ -216,60 +223,26 @@ export class Qwen2Model {
       throw new Error(`Qwen2Model.forward: batch ${B} but the cache holds ${cache.batchSize} rows`);
     }
     const S0 = cache ? cache.length : 0, S = S0 + T;
-    const { bias, cos, sin } = this.#attentionInputs(B, T, opts);
+    const { keyMask, cos, sin } = this.#attentionInputs(B, T, opts);
+    const dims = { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd };
     return tf.tidy(() => {
-      const biasT = tf.tensor4d(bias, [B, nh, T, S]); // same shape as the scores: no broadcast
-      const cosT = tf.tensor2d(cos, [N * (nh + nkv), hd]);
-      const sinT = tf.tensor2d(sin, [N * (nh + nkv), hd]);
-      const rot = this.#rotation();
+      const maskT = tf.tensor2d(keyMask, [B, S]);
+      const cosT = tf.tensor2d(cos, [N, hd]);
+      const sinT = tf.tensor2d(sin, [N, hd]);
       let x = embed(w.embed, ids); // [N, H]
       for (let i = 0; i < c.num_hidden_layers; i++) {
         const lw = w.layers[i];
-        // --- attention ---
-        const h = rmsNorm(x, c.rms_norm_eps);
-        // q and k together: one matmul, RoPE on every head row at once.
-        const qkFlat = tf.reshape(tf.add(tf.matMul(h, lw.qk), lw.qkBias), [N * (nh + nkv), hd]);
-        const qkRot = tf.add(tf.mul(qkFlat, cosT), tf.mul(tf.matMul(qkFlat, rot), sinT));
-        const v = tf.add(tf.matMul(h, lw.v), lw.vBias);
-        const [q, k] = tf.split(tf.reshape(qkRot, [B, T, nh + nkv, hd]), [nh, nkv], 2);
-        // [B, T, n, hd] → [B, n, T, hd] (a no-op reorder when T = 1).
-        // With `keysT`, keys transposed instead: [B, T, n, hd] → [B, n, hd, T].
-        const heads = (z: tf.Tensor, n: number, keysT = false) =>
-          (T === 1 ? tf.reshape(z, keysT ? [B, n, hd, 1] : [B, n, 1, hd]) : tf.transpose(
-            tf.reshape(z, [B, T, n, hd]),
-            keysT ? [0, 2, 3, 1] : [0, 2, 1, 3],
-          )) as tf.Tensor4D;
-        // GQA without repeating K/V: heads h = kv·g + j (HF repeat_kv), so q viewed as
-        // [B·nkv, g·T, hd] shares each K/V head between its g query heads.
-        const qg = tf.reshape(heads(q, nh), [B * nkv, g * T, hd]);
-        let vh = heads(v, nkv);
-        let scores: tf.Tensor;
-        if (cache) { // keys [B, nkv, S, hd]: appending along S is a cheap concat
-          let kh = heads(k, nkv);
-          if (S0 > 0) {
-            kh = tf.concat([cache.keys[i], kh], 2);
-            vh = tf.concat([cache.values[i], vh], 2);
-          }
-          cache.setLayer(i, kh, vh);
-          scores = tf.matMul(qg, tf.reshape(kh, [B * nkv, S, hd]), false, true);
-        } else { // keys transposed once, [B, nkv, hd, T]: no transposed matmul operand
-          const kT = heads(k, nkv, true);
-          scores = tf.matMul(qg, tf.reshape(kT, [B * nkv, hd, S]));
-        }
-        const probs = tf.softmax(tf.add(tf.reshape(scores, [B, nh, T, S]), biasT));
-        let att = tf.matMul(
-          tf.reshape(probs, [B * nkv, g * T, S]),
-          tf.reshape(vh, [B * nkv, S, hd]),
-        );
-        if (T > 1) att = tf.transpose(tf.reshape(att, [B, nh, T, hd]), [0, 2, 1, 3]);
+        // --- attention: q [B, nh, T, hd], k and v [B, nkv, T, hd] ---
+        const qkv = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.qkv) as tf.Tensor2D;
+        const { q, k, v } = qkvHeads(qkv, lw.qkvBias, cosT, sinT, dims);
+        // GQA without repeating K/V; [B, T, nh, hd]
+        const att = cache
+          ? cachedAttention(q, k, v, cache, i, maskT, S0)
+          : attention(q, k, v, maskT);
         x = tf.add(x, tf.matMul(tf.reshape(att, [N, nh * hd]), lw.o));
         // --- MLP (SwiGLU) ---
-        const h2 = rmsNorm(x, c.rms_norm_eps);
-        const gate = tf.matMul(h2, lw.gate);
-        x = tf.add(
-          x,
-          tf.matMul(tf.mul(tf.mul(gate, tf.sigmoid(gate)), tf.matMul(h2, lw.up)), lw.down),
-        );
+        const gu = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.gateUp);
+        x = tf.add(x, tf.matMul(swiGlu(gu), lw.down));
       }
       let rows = T;
       if (opts.lastOnly && T > 1) {
@@ -284,36 +257,18 @@ export class Qwen2Model {
   /** Free the parameters. */
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
-    this.#rot?.dispose();
-    this.#rot = null;
-  }
-
-  /** `[hd, hd]` with `x @ R = rotate_half(x) = concat(-x2, x1)`. */
-  #rotation(): tf.Tensor2D {
-    if (!this.#rot || this.#rot.isDisposed) {
-      const hd = this.#hd, h = hd / 2;
-      const r = new Float32Array(hd * hd);
-      for (let i = 0; i < h; i++) {
-        r[(i + h) * hd + i] = -1; // out[i] = -x[i + h]
-        r[i * hd + i + h] = 1; // out[i + h] = x[i]
-      }
-      this.#rot = tf.keep(tf.tensor2d(r, [hd, hd]));
-    }
-    return this.#rot;
   }
 
   /**
-   * Plain-JS construction of the attention bias `[B, nh, T, S]` (0 or −1e9:
-   * causal + key padding), the RoPE tables `[B·T·(nh+nkv), hd]`, and the
-   * cache bookkeeping update.
+   * Plain-JS construction of the key mask `[B, S]` (1 = real token: cached slots, then this
+   * call's), the per-token RoPE rows `[B·T, hd]`, and the cache bookkeeping update.
    */
   #attentionInputs(
     B: number,
     T: number,
     opts: ForwardOptions,
-  ): { bias: Float32Array; cos: Float32Array; sin: Float32Array } {
+  ): { keyMask: Float32Array; cos: Float32Array; sin: Float32Array } {
     const c = this.config, hd = this.#hd;
-    const nh = c.num_attention_heads, nkv = c.num_key_value_heads;
     const cache = opts.cache;
     const S0 = cache ? cache.length : 0, S = S0 + T;
     const mask = opts.attentionMask ? opts.attentionMask.dataSync() : null;
@@ -328,14 +283,12 @@ export class Qwen2Model {
         `Qwen2Model.forward: positions shape [${opts.positions.shape}], expected [${B},${T}]`,
       );
     }
-    const heads = nh + nkv;
-    const bias = new Float32Array(B * nh * T * S);
-    const cos = new Float32Array(B * T * heads * hd);
-    const sin = new Float32Array(B * T * heads * hd);
+    const keyMask = new Float32Array(B * S);
+    const cos = new Float32Array(B * T * hd);
+    const sin = new Float32Array(B * T * hd);
     const maxPos = c.max_position_embeddings;
     const newMasks: number[][] = [];
     const nextPos: number[] = [];
-    const block = new Float32Array(T * S);
     for (let b = 0; b < B; b++) {
       const rowMask = new Array<number>(T);
       for (let t = 0; t < T; t++) rowMask[t] = mask ? (mask[b * T + t] ? 1 : 0) : 1;
@@ -354,22 +307,11 @@ export class Qwen2Model {
           }
           p = maxPos - 1; // padding past the end: any valid row of the table
         }
-        const src = p * hd;
-        const cosRow = this.#cos.subarray(src, src + hd),
-          sinRow = this.#sin.subarray(src, src + hd);
-        for (let h = 0; h < heads; h++) {
-          const dst = ((b * T + t) * heads + h) * hd;
-          cos.set(cosRow, dst);
-          sin.set(sinRow, dst);
-        }
-        // Bias row: query t sits at key slot S0 + t.
-        const off = t * S;
-        for (let s = 0; s < S; s++) {
-          const real = s < S0 ? pastMask[s] : rowMask[s - S0];
-          block[off + s] = real && s <= S0 + t ? 0 : -1e9;
-        }
+        const src = p * hd, dst = (b * T + t) * hd;
+        cos.set(this.#cos.subarray(src, src + hd), dst);
+        sin.set(this.#sin.subarray(src, src + hd), dst);
       }
-      for (let h = 0; h < nh; h++) bias.set(block, (b * nh + h) * T * S);
+      for (let s = 0; s < S; s++) keyMask[b * S + s] = s < S0 ? pastMask[s] : rowMask[s - S0];
       newMasks.push(rowMask);
       nextPos.push(pos);
     }
@@ -378,7 +320,7 @@ export class Qwen2Model {
       cache.nextPos = nextPos;
       cache.length = S;
     }
-    return { bias, cos, sin };
+    return { keyMask, cos, sin };
   }
 }
 
@@ -421,7 +363,7 @@ function newVariable(data: Float32Array, shape: number[]): tf.Variable {
 export function disposePrepared(w: PreparedWeights, model: Qwen2Model): void {
   const vars = new Set<tf.Tensor>(model.params.values());
   const all: tf.Tensor[] = [w.embed, w.lm];
-  for (const l of w.layers) all.push(l.qk, l.qkBias, l.v, l.vBias, l.o, l.gate, l.up, l.down);
+  for (const l of w.layers) all.push(l.qkv, l.qkvBias, l.o, l.gateUp, l.down);
   for (const t of all) if (!vars.has(t)) t.dispose();
 }
 
@@ -447,11 +389,6 @@ function embed(table: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor2D {
     onehot[n * V + id] = 1;
   }
   return tf.matMul(tf.tensor2d(onehot, [N, V]), table);
-}
-
-/** `x / sqrt(mean(x²) + eps)` over the last axis (the gain is folded into the next matmul). */
-function rmsNorm(x: tf.Tensor2D, eps: number): tf.Tensor2D {
-  return tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)));
 }
 
 /** cos/sin of `pos · inv_freq` duplicated over both halves (HF Qwen2 rotary embedding). */

@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { KVCache } from "./kv_cache.ts";
 import { disposePrepared, type Qwen2Model } from "./qwen2.ts";
 import { Rng } from "./rng.ts";
+import { phase } from "../profile/phases.ts";
 
 export { KVCache } from "./kv_cache.ts";
 
@@ -98,6 +99,7 @@ export function generate(
   try {
     // Prefill: left-pad to the longest prompt.
     const L = Math.max(...rows.map((i) => prompts[i].length));
+    cache.reserve = L + Math.max(...rows.map((i) => limits[i]));
     const ids = new Int32Array(rows.length * L).fill(opts.padId);
     const mask = new Int32Array(rows.length * L);
     rows.forEach((i, r) => {
@@ -105,12 +107,16 @@ export function generate(
       ids.set(p, r * L + L - p.length);
       mask.fill(1, r * L + L - p.length, (r + 1) * L);
     });
-    let logits = tf.tidy(() =>
-      model.forwardPrepared(weights, tf.tensor2d(ids, [rows.length, L], "int32"), {
-        attentionMask: tf.tensor2d(mask, [rows.length, L], "int32"),
-        cache,
-        lastOnly: true,
-      })
+    let logits = phase(
+      "rollout/prefill",
+      () =>
+        tf.tidy(() =>
+          model.forwardPrepared(weights, tf.tensor2d(ids, [rows.length, L], "int32"), {
+            attentionMask: tf.tensor2d(mask, [rows.length, L], "int32"),
+            cache,
+            lastOnly: true,
+          })
+        ),
     );
     let active = rows.map(() => true); // per batch row (non-compact mode keeps finished rows)
     for (;;) {
@@ -119,23 +125,24 @@ export function generate(
       const next = new Int32Array(rows.length).fill(opts.padId);
       const stepMask = new Int32Array(rows.length);
       let anyActive = false;
-      rows.forEach((i, r) => {
-        if (!active[r]) return;
-        const tok = sampleToken(z, r * V, V, opts.temperature, topP, rngs[i]);
-        if (tok === opts.eosId) {
-          finished[i] = true;
-          active[r] = false;
-          return;
-        }
-        tokens[i].push(tok);
-        if (tokens[i].length >= limits[i]) {
-          active[r] = false;
-          return;
-        }
-        next[r] = tok;
-        stepMask[r] = 1;
-        anyActive = true;
-      });
+      phase("rollout/sample", () =>
+        rows.forEach((i, r) => {
+          if (!active[r]) return;
+          const tok = sampleToken(z, r * V, V, opts.temperature, topP, rngs[i]);
+          if (tok === opts.eosId) {
+            finished[i] = true;
+            active[r] = false;
+            return;
+          }
+          tokens[i].push(tok);
+          if (tokens[i].length >= limits[i]) {
+            active[r] = false;
+            return;
+          }
+          next[r] = tok;
+          stepMask[r] = 1;
+          anyActive = true;
+        }));
       if (!anyActive) break;
       let nextIds = next, nextMask: Int32Array | null = null;
       const keep = active.flatMap((a, r) => (a ? [r] : []));
@@ -146,11 +153,17 @@ export function generate(
         nextIds = Int32Array.from(keep, (r) => next[r]);
         active = keep.map(() => true);
       } else if (keep.length < rows.length) nextMask = stepMask;
-      logits = tf.tidy(() =>
-        model.forwardPrepared(weights, tf.tensor2d(nextIds, [rows.length, 1], "int32"), {
-          attentionMask: nextMask ? tf.tensor2d(nextMask, [rows.length, 1], "int32") : undefined,
-          cache,
-        })
+      logits = phase(
+        "rollout/decode",
+        () =>
+          tf.tidy(() =>
+            model.forwardPrepared(weights, tf.tensor2d(nextIds, [rows.length, 1], "int32"), {
+              attentionMask: nextMask
+                ? tf.tensor2d(nextMask, [rows.length, 1], "int32")
+                : undefined,
+              cache,
+            })
+          ),
       );
     }
   } finally {

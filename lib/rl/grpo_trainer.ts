@@ -37,6 +37,7 @@ import { type LrSchedule, lrSchedule, type LrSchedulerType } from "../train/lr_s
 import { NonFiniteGuard } from "../train/nonfinite.ts";
 import { accumulatedGrads, chunkByTokens } from "../train/param_grads.ts";
 import { judgedText, type Policy } from "./policy.ts";
+import { phase } from "../profile/phases.ts";
 
 /** GRPO hyper-parameters, named as in TRL's `GRPOConfig` where one exists. */
 export interface GRPOConfig {
@@ -306,21 +307,23 @@ export class GRPOTrainer {
     const expanded = problems.flatMap((p) => Array.from({ length: c.num_generations }, () => p));
     const prompts = problems.map((p) => codec.encodePrompt(p));
     const promptRows = prompts.flatMap((p) => Array.from({ length: c.num_generations }, () => p));
-    const out = generate(model, promptRows, {
-      maxNewTokens: c.max_completion_length,
-      temperature: c.temperature,
-      topP: c.top_p,
-      eosId: codec.eosId,
-      padId: codec.padId,
-      seeds: promptRows.map((_, i) => deriveSeed(c.seed, "rollout", t, i)),
-    });
+    const out = phase("rollout", () =>
+      generate(model, promptRows, {
+        maxNewTokens: c.max_completion_length,
+        temperature: c.temperature,
+        topP: c.top_p,
+        eosId: codec.eosId,
+        padId: codec.padId,
+        seeds: promptRows.map((_, i) => deriveSeed(c.seed, "rollout", t, i)),
+      }));
     const completions = out.tokens.map((ids) => codec.decode(ids));
     const lengths = out.tokens.map((ids) => ids.length);
     const judged = completions.map((text) => judgedText(codec, text));
-    const scored = this.reward.breakdown(judged, expanded, {
-      lengths,
-      maxLength: c.max_completion_length,
-    });
+    const scored = phase("reward", () =>
+      this.reward.breakdown(judged, expanded, {
+        lengths,
+        maxLength: c.max_completion_length,
+      }));
     this.#scored = scored;
     this.#truncated = out.finished.map((f) => !f);
     const adv = groupAdvantages(scored.total, {
@@ -360,19 +363,19 @@ export class GRPOTrainer {
       tf.tidy(() => tokenLogProbs(m, ch.ids, ch.attn, { temperature }));
     let refTime = 0;
     let monitorTime = 0;
-    const timed = (f: () => void) => {
+    const timed = (name: string, f: () => void) => {
       const t0 = performance.now();
-      f();
+      phase(name, f);
       return (performance.now() - t0) / 1000;
     };
     if (this.reference) {
       const ref = this.reference;
-      refTime = timed(() => {
+      refTime = timed("reference", () => {
         for (const ch of chunks) ch.base = score(ref, ch);
       });
     } else if (drift && this.#base) {
       const weights = this.#base;
-      monitorTime += timed(() => {
+      monitorTime += timed("monitor", () => {
         const base = Qwen2Model.fromTensors(model.config, weights);
         for (const ch of [...chunks, ...side]) ch.base = score(base, ch);
         base.dispose();
@@ -380,7 +383,7 @@ export class GRPOTrainer {
     }
     if (c.num_iterations > 1) {
       for (const ch of chunks) ch.old = score(model, ch);
-      monitorTime += timed(() => {
+      monitorTime += timed("monitor", () => {
         for (const ch of side) ch.old = score(model, ch);
       });
     }
@@ -425,7 +428,7 @@ export class GRPOTrainer {
         }, loss);
       }, model.params);
       if (last) {
-        monitorTime += timed(() => {
+        monitorTime += timed("monitor", () => {
           for (const ch of side) {
             tf.tidy(() => {
               const { logProbs, entropy } = tokenLogProbsAndEntropy(model, ch.ids, ch.attn, {

@@ -6,6 +6,8 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import { FUSED } from "../backend/fused_kernels.ts";
+import { phase } from "../profile/phases.ts";
 
 /** Gradients keyed like the parameter map (a `tf.NamedTensorMap` also works). */
 export type GradMap = Map<string, tf.Tensor> | Record<string, tf.Tensor>;
@@ -31,10 +33,12 @@ export interface AdamWConfig {
    * Update implementation. `"tf"`: ~12 tfjs element-wise ops per parameter (any
    * backend). `"js"`: one fused JavaScript loop over the parameter, its
    * gradient and moments (reads them back, writes new tensors) — much faster
-   * on backends whose element-wise ops are JavaScript loops. `"auto"` (default):
-   * `"js"` on the `cpu` backend, `"tf"` elsewhere.
+   * on backends whose element-wise ops are JavaScript loops. `"kernel"`: the
+   * backend's fused `SsrAdamW` kernel, one pass on its memory (`native`).
+   * `"auto"` (default): `"kernel"` where the backend has it, `"js"` on the `cpu`
+   * backend, `"tf"` elsewhere.
    */
-  impl?: "auto" | "js" | "tf";
+  impl?: "auto" | "js" | "tf" | "kernel";
 }
 
 /**
@@ -91,6 +95,10 @@ export class AdamW {
    * moments too). Does not dispose `grads`.
    */
   step(grads: GradMap, lr: number = this.config.lr): void {
+    phase("optimizer", () => this.#step(grads, lr));
+  }
+
+  #step(grads: GradMap, lr: number): void {
     const { beta1, beta2, eps, weight_decay, impl } = this.config;
     this.#t++;
     const bc1 = 1 - beta1 ** this.#t;
@@ -104,15 +112,22 @@ export class AdamW {
       keep: 1 - lr * weight_decay,
     };
     const entries = grads instanceof Map ? [...grads.entries()] : Object.entries(grads);
-    const useJs = impl === "js" || (impl === "auto" && tf.getBackend() === "cpu");
+    const kernel = tf.getKernel(FUSED.adamW, tf.getBackend()) !== undefined;
+    const use = impl !== "auto"
+      ? impl
+      : kernel
+      ? "kernel"
+      : tf.getBackend() === "cpu"
+      ? "js"
+      : "tf";
+    const update = { js: updateJs, tf: updateTf, kernel: updateKernel }[use];
     for (const [key, g] of entries) {
       const p = this.#params.get(key);
       const m = this.#m.get(key);
       const v = this.#v.get(key);
       if (!p || !m || !v) continue;
       const decay = weight_decay !== 0 && this.#decay.get(key) === true;
-      if (useJs) updateJs(p, g, m, v, s, decay);
-      else updateTf(p, g, m, v, s, decay);
+      update(p, g, m, v, s, decay);
     }
   }
 
@@ -173,14 +188,17 @@ interface StepScalars {
   keep: number;
 }
 
-function updateTf(
+/** One parameter's update: p, its gradient g and moments m, v in place. */
+type Update = (
   p: tf.Variable,
   g: tf.Tensor,
   m: tf.Variable,
   v: tf.Variable,
   s: StepScalars,
   decay: boolean,
-): void {
+) => void;
+
+const updateTf: Update = (p, g, m, v, s, decay) => {
   tf.tidy(() => {
     const mNew = tf.add(tf.mul(m, s.b1), tf.mul(g, 1 - s.b1));
     const vNew = tf.add(tf.mul(v, s.b2), tf.mul(tf.square(g), 1 - s.b2));
@@ -190,16 +208,18 @@ function updateTf(
     v.assign(vNew);
     p.assign(tf.sub(base, update));
   });
-}
+};
 
-function updateJs(
-  p: tf.Variable,
-  g: tf.Tensor,
-  m: tf.Variable,
-  v: tf.Variable,
-  s: StepScalars,
-  decay: boolean,
-): void {
+const updateKernel: Update = (p, g, m, v, s, decay) => {
+  const attrs = { ...s, keep: decay ? s.keep : 1 };
+  const out = tf.engine().runKernel(FUSED.adamW, { p, g, m, v }, attrs) as tf.Tensor[];
+  p.assign(out[0]);
+  m.assign(out[1]);
+  v.assign(out[2]);
+  tf.dispose(out);
+};
+
+const updateJs: Update = (p, g, m, v, s, decay) => {
   const pd = p.dataSync() as Float32Array;
   const gd = g.dataSync() as Float32Array;
   const md = m.dataSync() as Float32Array;
@@ -223,7 +243,7 @@ function updateJs(
   assignArray(m, mn);
   assignArray(v, vn);
   assignArray(p, pn);
-}
+};
 
 function assignArray(x: tf.Variable, values: Float32Array): void {
   const t = tf.tensor(values, x.shape, "float32");
@@ -254,6 +274,13 @@ export function globalNorm(grads: GradMap): number {
  * themselves. Disposing a tensor twice is harmless in tfjs.
  */
 export function clipByGlobalNorm(
+  grads: GradMap,
+  maxNorm: number,
+): { grads: Map<string, tf.Tensor>; norm: number; clipped: boolean } {
+  return phase("optimizer", () => clip(grads, maxNorm));
+}
+
+function clip(
   grads: GradMap,
   maxNorm: number,
 ): { grads: Map<string, tf.Tensor>; norm: number; clipped: boolean } {

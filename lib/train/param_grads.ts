@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { phase } from "../profile/phases.ts";
 
 /**
  * Runs `loss` under `tf.variableGrads` over the trainable variables of `params` and returns the
@@ -20,8 +21,12 @@ export function paramGrads(
     keyOfVar.set(v.name, key);
     varList.push(v);
   }
-  const { value, grads } = tf.variableGrads(loss, varList);
-  const lossValue = value.dataSync()[0];
+  // Profiled as "forward" (the loss, recorded on the tape) inside "backward" (the rest).
+  const { value, grads } = phase(
+    "backward",
+    () => tf.variableGrads(() => phase("forward", loss), varList),
+  );
+  const lossValue = phase("backward", () => value.dataSync()[0]);
   value.dispose();
   const out = new Map<string, tf.Tensor>();
   for (const [name, g] of Object.entries(grads)) out.set(keyOfVar.get(name) ?? name, g);
@@ -49,14 +54,17 @@ export function accumulatedGrads<C>(
       acc = r.grads;
       continue;
     }
-    for (const [k, g] of r.grads) {
-      const prev = acc.get(k);
-      acc.set(k, prev ? tf.add(prev, g) : g);
-      if (prev) {
-        prev.dispose();
-        g.dispose();
+    const sum = acc;
+    phase("backward", () => {
+      for (const [k, g] of r.grads) {
+        const prev = sum.get(k);
+        sum.set(k, prev ? tf.add(prev, g) : g);
+        if (prev) {
+          prev.dispose();
+          g.dispose();
+        }
       }
-    }
+    });
   }
   return { loss: total, grads: acc ?? zeroGrads(params) };
 }

@@ -1,0 +1,509 @@
+/*
+ * Fused element-wise kernels of the `native` backend, compiled at first use by
+ * lib/backend/fused_lib.ts (cc -O3 -march=native) and called through Deno.dlopen on the
+ * wasm heap: each one is a single pass (or two) over its rows where tfjs would run a chain of
+ * kernels. Row-major float32; int32 ids. No allocation, no global state; every row is
+ * computed the same way whatever the others hold, so results are deterministic.
+ *
+ * exp is a Cephes-style polynomial (relative error ~2e-7), written so that GCC vectorizes
+ * the loops that call it.
+ *
+ * Built with OpenMP (when the compiler has it), large kernels split their rows over
+ * ssr_set_threads() threads: each output is still computed by one thread with the same code,
+ * so results do not depend on the thread count.
+ */
+#include <dlfcn.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define LANES 8
+
+/* Rows·columns below which a kernel runs on the calling thread alone. */
+static const int64_t ssr_par_min = 1 << 15;
+
+#define SSR_PRAGMA(x) _Pragma(#x)
+/* A parallel for over the rows of a kernel of `work` elements (a plain loop without OpenMP). */
+#define PARALLEL_FOR(work) SSR_PRAGMA(omp parallel for schedule(static) if ((work) >= ssr_par_min))
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Threads of the parallel kernels (1 without OpenMP); returns the number in use. */
+int ssr_set_threads(int n) {
+#ifdef _OPENMP
+  if (n > 0) omp_set_num_threads(n);
+  return omp_get_max_threads();
+#else
+  (void)n;
+  return 1;
+#endif
+}
+
+/* 8 floats (GCC/Clang vector extension: AVX with -march=native, else pairs of SSE/NEON). */
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4))); /* unaligned access */
+
+static inline float ssr_expf(float x) {
+  x = x < -87.3f ? -87.3f : x;
+  x = x > 88.3f ? 88.3f : x;
+  float fx = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - fx * 0.693359375f;
+  r = r + fx * 2.12194440e-4f;
+  float r2 = r * r;
+  float p = 1.9875691500E-4f;
+  p = p * r + 1.3981999507E-3f;
+  p = p * r + 8.3334519073E-3f;
+  p = p * r + 4.1665795894E-2f;
+  p = p * r + 1.6666665459E-1f;
+  p = p * r + 5.0000001201E-1f;
+  p = p * r2 + r + 1.0f;
+  int32_t bits = ((int32_t)fx + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, 4);
+  return p * scale;
+}
+
+static inline float ssr_sigmoid(float x) { return 1.0f / (1.0f + ssr_expf(-x)); }
+
+/* Max of x[0..n) (NaN-blind; a NaN still reaches the exp sums that follow). */
+static inline float row_max(const float *x, int n) {
+  float m8[LANES];
+  for (int l = 0; l < LANES; l++) m8[l] = -INFINITY;
+  int j = 0;
+  for (; j + LANES <= n; j += LANES)
+    for (int l = 0; l < LANES; l++) m8[l] = x[j + l] > m8[l] ? x[j + l] : m8[l];
+  float m = -INFINITY;
+  for (int l = 0; l < LANES; l++) m = m8[l] > m ? m8[l] : m;
+  for (; j < n; j++) m = x[j] > m ? x[j] : m;
+  return m;
+}
+
+/* Σ x[j]·y[j] in 8 lanes (fixed order: deterministic). */
+static inline float row_dot(const float *x, const float *y, int n) {
+  float s8[LANES] = {0};
+  int j = 0;
+  for (; j + LANES <= n; j += LANES)
+    for (int l = 0; l < LANES; l++) s8[l] += x[j + l] * y[j + l];
+  float s = 0;
+  for (int l = 0; l < LANES; l++) s += s8[l];
+  for (; j < n; j++) s += x[j] * y[j];
+  return s;
+}
+
+/* y[j] = exp(x[j] - m); returns Σ y (8 lanes). */
+static inline float row_exp(const float *x, float *y, int n, float m) {
+  float s8[LANES] = {0};
+  int j = 0;
+  for (; j + LANES <= n; j += LANES)
+    for (int l = 0; l < LANES; l++) {
+      float e = ssr_expf(x[j + l] - m);
+      y[j + l] = e;
+      s8[l] += e;
+    }
+  float s = 0;
+  for (int l = 0; l < LANES; l++) s += s8[l];
+  for (; j < n; j++) {
+    float e = ssr_expf(x[j] - m);
+    y[j] = e;
+    s += e;
+  }
+  return s;
+}
+
+/* ---------------------------------------------------------------- sgemm over the cores */
+
+typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
+                               const float *, int, float, float *, int);
+static cblas_sgemm_fn ssr_cblas_sgemm;
+
+/* Finds cblas_sgemm in the CBLAS library at `path` (already loaded by the caller); 1 if found. */
+int ssr_init_blas(const char *path) {
+  void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  if (!lib) lib = dlopen(path, RTLD_NOW);
+  ssr_cblas_sgemm = lib ? (cblas_sgemm_fn)dlsym(lib, "cblas_sgemm") : 0;
+  return ssr_cblas_sgemm != 0;
+}
+
+/*
+ * Row-major C = alpha·op(A)·op(B) + beta·C (ssr_init_blas first; run the library on one thread),
+ * as 1, 2 or 4 blocks of rows of C chosen from the shape alone, spread over the threads: the
+ * same calls whatever the thread count, so the same bits.
+ */
+void ssr_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
+               const float *B, int ldb, float beta, float *C, int ldc) {
+  double work = (double)m * n * k;
+  int parts = work < (1 << 21) ? 1 : work < (1 << 23) ? 2 : 4;
+  while (parts > 1 && m / parts < 16) parts /= 2;
+  PARALLEL_FOR(parts > 1 ? ssr_par_min : 0)
+  for (int p = 0; p < parts; p++) {
+    int r0 = (int)((int64_t)m * p / parts), r1 = (int)((int64_t)m * (p + 1) / parts);
+    const float *Ap = transA ? A + r0 : A + (int64_t)r0 * lda;
+    ssr_cblas_sgemm(101, transA ? 112 : 111, transB ? 112 : 111, r1 - r0, n, k, alpha, Ap, lda, B,
+                    ldb, beta, C + (int64_t)r0 * ldc, ldc);
+  }
+}
+
+/* ---------------------------------------------------------------- RMSNorm */
+
+/* y = x / sqrt(mean(x²) + eps) per row (no gain). */
+void ssr_rmsnorm(const float *restrict x, float *restrict y, int rows, int cols, float eps) {
+  PARALLEL_FOR((int64_t)rows * cols)
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (int64_t)r * cols;
+    float *yr = y + (int64_t)r * cols;
+    float inv = 1.0f / sqrtf(row_dot(xr, xr, cols) / cols + eps);
+    for (int j = 0; j < cols; j++) yr[j] = xr[j] * inv;
+  }
+}
+
+/* dx = r·(dy − x̂·mean(dy·x̂)), r = 1/sqrt(mean(x²) + eps), x̂ = x·r. */
+void ssr_rmsnorm_grad(const float *restrict x, const float *restrict dy, float *restrict dx,
+                      int rows, int cols, float eps) {
+  PARALLEL_FOR((int64_t)rows * cols)
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (int64_t)r * cols, *gr = dy + (int64_t)r * cols;
+    float *dr = dx + (int64_t)r * cols;
+    float inv = 1.0f / sqrtf(row_dot(xr, xr, cols) / cols + eps);
+    float c = row_dot(gr, xr, cols) * inv * inv / cols; /* mean(dy·x̂)·r */
+    for (int j = 0; j < cols; j++) dr[j] = inv * (gr[j] - xr[j] * c);
+  }
+}
+
+/* ---------------------------------------------------------------- q/k/v heads with RoPE */
+
+/* out = (x + b)·cos + rotate_half(x + b)·sin over one head of hd values. */
+static inline void rope_row(const float *x, const float *b, const float *c, const float *s,
+                            float *out, int hd) {
+  int h = hd / 2;
+  for (int i = 0; i < h; i++) {
+    float lo = x[i] + b[i], hi = x[i + h] + b[i + h];
+    out[i] = lo * c[i] - hi * s[i];
+    out[i + h] = hi * c[i + h] + lo * s[i + h];
+  }
+}
+
+/*
+ * qkv [B, T, (nh + 2·nkv)·hd] (+ bias) → q [B, nh, T, hd] and k [B, nkv, T, hd] rotated by
+ * cos/sin [B·T, hd], v [B, nkv, T, hd].
+ */
+void ssr_qkv_heads(const float *restrict qkv, const float *restrict bias,
+                   const float *restrict cos, const float *restrict sin, float *restrict q,
+                   float *restrict k, float *restrict v, int B, int T, int nh, int nkv, int hd) {
+  int width = (nh + 2 * nkv) * hd;
+  PARALLEL_FOR((int64_t)B * T * width)
+  for (int64_t n = 0; n < (int64_t)B * T; n++) {
+      int b = (int)(n / T), t = (int)(n % T);
+      const float *row = qkv + n * width, *c = cos + n * hd, *s = sin + n * hd;
+      for (int h = 0; h < nh; h++)
+        rope_row(row + h * hd, bias + h * hd, c, s, q + (((int64_t)b * nh + h) * T + t) * hd, hd);
+      for (int h = 0; h < nkv; h++) {
+        int64_t dst = (((int64_t)b * nkv + h) * T + t) * hd;
+        rope_row(row + (nh + h) * hd, bias + (nh + h) * hd, c, s, k + dst, hd);
+        const float *xv = row + (nh + nkv + h) * hd, *bv = bias + (nh + nkv + h) * hd;
+        for (int i = 0; i < hd; i++) v[dst + i] = xv[i] + bv[i];
+      }
+    }
+}
+
+/* The transpose of rope_row: dx = g·cos + rotate_half⁻¹(g·sin). */
+static inline void rope_row_grad(const float *g, const float *c, const float *s, float *dx,
+                                 int hd) {
+  int h = hd / 2;
+  for (int i = 0; i < h; i++) {
+    dx[i] = g[i] * c[i] + g[i + h] * s[i + h];
+    dx[i + h] = g[i + h] * c[i + h] - g[i] * s[i];
+  }
+}
+
+/* Gradient of ssr_qkv_heads with respect to qkv (the bias gradient is its column sum). */
+void ssr_qkv_heads_grad(const float *restrict dq, const float *restrict dk,
+                        const float *restrict dv, const float *restrict cos,
+                        const float *restrict sin, float *restrict dqkv, int B, int T, int nh,
+                        int nkv, int hd) {
+  int width = (nh + 2 * nkv) * hd;
+  PARALLEL_FOR((int64_t)B * T * width)
+  for (int64_t n = 0; n < (int64_t)B * T; n++) {
+      int b = (int)(n / T), t = (int)(n % T);
+      float *row = dqkv + n * width;
+      const float *c = cos + n * hd, *s = sin + n * hd;
+      for (int h = 0; h < nh; h++)
+        rope_row_grad(dq + (((int64_t)b * nh + h) * T + t) * hd, c, s, row + h * hd, hd);
+      for (int h = 0; h < nkv; h++) {
+        int64_t src = (((int64_t)b * nkv + h) * T + t) * hd;
+        rope_row_grad(dk + src, c, s, row + (nh + h) * hd, hd);
+        memcpy(row + (nh + nkv + h) * hd, dv + src, sizeof(float) * hd);
+      }
+    }
+}
+
+/* ---------------------------------------------------------------- attention softmax */
+
+/*
+ * probs [B, H, T, S] = softmax of scores over the keys query t may see: s ≤ S0 + t with
+ * keyMask[b, s] ≠ 0; the others get 0. A row that sees no key (a padding query) is all 0.
+ * Only x[0 … S0+t] of a row is read, and probs may be scores (in place).
+ */
+void ssr_attn_softmax(const float *scores, const float *restrict keyMask, float *probs, int B,
+                      int H, int T, int S, int S0) {
+  unsigned char dense[B > 0 ? B : 1]; /* no padding key in row b: the allowed keys are a prefix */
+  for (int b = 0; b < B; b++) {
+    int d = 1;
+    for (int s = 0; s < S; s++) d &= keyMask[(int64_t)b * S + s] != 0;
+    dense[b] = (unsigned char)d;
+  }
+  PARALLEL_FOR((int64_t)B * H * T * S)
+  for (int64_t row = 0; row < (int64_t)B * H * T; row++) {
+    int b = (int)(row / ((int64_t)H * T)), t = (int)(row % T);
+    const float *km = keyMask + (int64_t)b * S;
+    const float *x = scores + row * S;
+    float *y = probs + row * S;
+    int lim = S0 + t + 1 < S ? S0 + t + 1 : S;
+    if (dense[b]) {
+      float m = row_max(x, lim);
+      float inv = 1.0f / row_exp(x, y, lim, m);
+      for (int j = 0; j < lim; j++) y[j] *= inv;
+      for (int j = lim; j < S; j++) y[j] = 0;
+      continue;
+    }
+    float m = -INFINITY;
+    int seen = 0;
+    for (int j = 0; j < lim; j++)
+      if (km[j] != 0) {
+        m = x[j] > m ? x[j] : m;
+        seen = 1;
+      }
+    if (!seen) {
+      for (int j = 0; j < S; j++) y[j] = 0;
+      continue;
+    }
+    float sum = 0;
+    for (int j = 0; j < lim; j++) {
+      float e = km[j] != 0 ? ssr_expf(x[j] - m) : 0.0f;
+      y[j] = e;
+      sum += e;
+    }
+    float inv = 1.0f / sum;
+    for (int j = 0; j < lim; j++) y[j] *= inv;
+    for (int j = lim; j < S; j++) y[j] = 0;
+  }
+}
+
+/*
+ * Causal softmax gradient in place over rows of [rows, T] (row r is query t = r mod T):
+ * d ← y·(d − Σ_{j≤t} y·d) for j ≤ t, 0 beyond (entries beyond t of d are never read).
+ */
+void ssr_causal_softmax_grad(const float *restrict y, float *restrict d, int rows, int T) {
+  PARALLEL_FOR((int64_t)rows * T)
+  for (int r = 0; r < rows; r++) {
+    int64_t off = (int64_t)r * T;
+    const float *yr = y + off;
+    float *dr = d + off;
+    int lim = r % T + 1;
+    float c = row_dot(yr, dr, lim);
+    for (int j = 0; j < lim; j++) dr[j] = yr[j] * (dr[j] - c);
+    for (int j = lim; j < T; j++) dr[j] = 0;
+  }
+}
+
+/* Softmax gradient per row: dx = y·(dy − Σ y·dy). */
+void ssr_softmax_grad(const float *restrict y, const float *restrict dy, float *restrict dx,
+                      int rows, int cols) {
+  PARALLEL_FOR((int64_t)rows * cols)
+  for (int r = 0; r < rows; r++) {
+    int64_t off = (int64_t)r * cols;
+    const float *yr = y + off, *gr = dy + off;
+    float *dr = dx + off;
+    float c = row_dot(yr, gr, cols);
+    for (int j = 0; j < cols; j++) dr[j] = yr[j] * (gr[j] - c);
+  }
+}
+
+/* ---------------------------------------------------------------- attention over a KV cache */
+
+/*
+ * Incremental attention (no gradient). First writes this call's keys and values
+ * kNew, vNew [B, nkv, T, hd] into the caches at slots S0 … S0+T−1, in place: keys transposed,
+ * kc [B, nkv, hd, cap] (so a query's scores are a vectorized sweep over the slots), values
+ * vc [B, nkv, cap, hd]. Then every query q [B, nh, T, hd] (head h reads kv head h / (nh/nkv))
+ * softmax-weights the values of the slots it may see (s ≤ S0 + t, keyMask [B, S0+T] ≠ 0) into
+ * out [B, T, nh, hd]. A query that sees no key gets 0 (as in ssr_attn_softmax). `scratch`
+ * holds B·(S0+T) floats; cap must be a multiple of 8 (score sweeps read whole groups of 8 slots).
+ */
+void ssr_cached_attention(const float *restrict q, const float *restrict kNew,
+                          const float *restrict vNew, float *restrict kc, float *restrict vc,
+                          const float *restrict keyMask, float *restrict out,
+                          float *restrict scratch, int B, int nh, int nkv, int T, int hd,
+                          int cap, int S0) {
+  int S = S0 + T, g = nh / nkv;
+  PARALLEL_FOR((int64_t)B * nh * T * S * hd / 8)
+  for (int b = 0; b < B; b++) {
+    for (int j = 0; j < nkv; j++) {
+      int64_t head = (int64_t)b * nkv + j;
+      float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
+      for (int t = 0; t < T; t++) {
+        const float *kr = kNew + (head * T + t) * hd;
+        for (int i = 0; i < hd; i++) Kt[(int64_t)i * cap + S0 + t] = kr[i];
+      }
+      memcpy(V + (int64_t)S0 * hd, vNew + head * T * hd, sizeof(float) * T * hd);
+    }
+    float *sc = scratch + (int64_t)b * S;
+    const float *km = keyMask + (int64_t)b * S;
+    int dense = 1;
+    for (int s = 0; s < S; s++) dense &= km[s] != 0;
+    for (int h = 0; h < nh; h++) {
+      int64_t head = (int64_t)b * nkv + h / g;
+      const float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
+      for (int t = 0; t < T; t++) {
+        const float *qr = q + (((int64_t)b * nh + h) * T + t) * hd;
+        float *o = out + (((int64_t)b * T + t) * nh + h) * hd;
+        int lim = S0 + t + 1;
+        for (int s0 = 0; s0 < lim; s0 += LANES) { /* cap is a multiple of LANES */
+          v8 acc = {0};
+          for (int i = 0; i < hd; i++) acc += qr[i] * *(const v8u *)(Kt + (int64_t)i * cap + s0);
+          float part[LANES];
+          memcpy(part, &acc, sizeof part);
+          for (int l = 0; l < LANES && s0 + l < lim; l++) sc[s0 + l] = part[l];
+        }
+        float m = -INFINITY;
+        if (dense)
+          m = row_max(sc, lim);
+        else
+          for (int s = 0; s < lim; s++) m = km[s] != 0 && sc[s] > m ? sc[s] : m;
+        for (int i = 0; i < hd; i++) o[i] = 0;
+        if (m == -INFINITY) continue; /* no visible key */
+        float sum;
+        if (dense)
+          sum = row_exp(sc, sc, lim, m);
+        else {
+          sum = 0;
+          for (int s = 0; s < lim; s++) {
+            float e = km[s] != 0 ? ssr_expf(sc[s] - m) : 0.0f;
+            sc[s] = e;
+            sum += e;
+          }
+        }
+        float inv = 1.0f / sum;
+        int s = 0;
+        for (; s + 4 <= lim; s += 4) { /* 4 slots per pass over o */
+          const float *v0 = V + (int64_t)s * hd;
+          const float p0 = sc[s] * inv, p1 = sc[s + 1] * inv, p2 = sc[s + 2] * inv,
+                      p3 = sc[s + 3] * inv;
+          for (int i = 0; i < hd; i++)
+            o[i] += p0 * v0[i] + p1 * v0[hd + i] + p2 * v0[2 * hd + i] + p3 * v0[3 * hd + i];
+        }
+        for (; s < lim; s++) {
+          const float p = sc[s] * inv, *vr = V + (int64_t)s * hd;
+          for (int i = 0; i < hd; i++) o[i] += p * vr[i];
+        }
+      }
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- SwiGLU */
+
+/* gu [rows, 2I] = [gate | up] → out [rows, I] = silu(gate)·up. */
+void ssr_swiglu(const float *restrict gu, float *restrict out, int rows, int I) {
+  PARALLEL_FOR((int64_t)rows * I)
+  for (int r = 0; r < rows; r++) {
+    const float *g = gu + (int64_t)r * 2 * I, *u = g + I;
+    float *o = out + (int64_t)r * I;
+    for (int j = 0; j < I; j++) o[j] = g[j] * ssr_sigmoid(g[j]) * u[j];
+  }
+}
+
+/* dgu = [dy·up·σ(g)·(1 + g·(1 − σ(g))) | dy·g·σ(g)]. */
+void ssr_swiglu_grad(const float *restrict gu, const float *restrict dy, float *restrict dgu,
+                     int rows, int I) {
+  PARALLEL_FOR((int64_t)rows * I)
+  for (int r = 0; r < rows; r++) {
+    const float *g = gu + (int64_t)r * 2 * I, *u = g + I, *d = dy + (int64_t)r * I;
+    float *dg = dgu + (int64_t)r * 2 * I, *du = dg + I;
+    for (int j = 0; j < I; j++) {
+      float s = ssr_sigmoid(g[j]);
+      dg[j] = d[j] * u[j] * s * (1.0f + g[j] * (1.0f - s));
+      du[j] = d[j] * g[j] * s;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- token log-probs */
+
+/*
+ * Per row of logits z [rows, V]: logp = z[target] − logsumexp(z) (−logsumexp when
+ * target < 0) and the entropy −Σ p·log p = lse − Σ p·z.
+ */
+void ssr_logprobs(const float *restrict z, const int32_t *restrict target, float *restrict logp,
+                  float *restrict ent, int rows, int V) {
+  PARALLEL_FOR((int64_t)rows * V)
+  for (int r = 0; r < rows; r++) {
+    const float *zr = z + (int64_t)r * V;
+    float m = row_max(zr, V);
+    float s8[LANES] = {0}, d8[LANES] = {0}; /* Σ exp(z − m), Σ exp(z − m)·z */
+    int j = 0;
+    for (; j + LANES <= V; j += LANES)
+      for (int l = 0; l < LANES; l++) {
+        float e = ssr_expf(zr[j + l] - m);
+        s8[l] += e;
+        d8[l] += e * zr[j + l];
+      }
+    float sum = 0, dot = 0;
+    for (int l = 0; l < LANES; l++) {
+      sum += s8[l];
+      dot += d8[l];
+    }
+    for (; j < V; j++) {
+      float e = ssr_expf(zr[j] - m);
+      sum += e;
+      dot += e * zr[j];
+    }
+    float lse = m + logf(sum);
+    int id = target[r];
+    logp[r] = (id >= 0 && id < V ? zr[id] : 0.0f) - lse;
+    ent[r] = lse - dot / sum;
+  }
+}
+
+/* dz = dlogp·(onehot(target) − p) − dent·p·(z − Σ p·z). */
+void ssr_logprobs_grad(const float *restrict z, const int32_t *restrict target,
+                       const float *restrict dlogp, const float *restrict dent,
+                       float *restrict dz, int rows, int V) {
+  PARALLEL_FOR((int64_t)rows * V)
+  for (int r = 0; r < rows; r++) {
+    const float *zr = z + (int64_t)r * V;
+    float *dr = dz + (int64_t)r * V;
+    float m = row_max(zr, V);
+    float inv = 1.0f / row_exp(zr, dr, V, m); /* dr holds exp(z − m) for now */
+    float pz = row_dot(dr, zr, V) * inv;
+    float gl = dlogp[r], ge = dent[r];
+    for (int j = 0; j < V; j++) {
+      float p = dr[j] * inv;
+      dr[j] = -gl * p - ge * p * (zr[j] - pz);
+    }
+    int id = target[r];
+    if (id >= 0 && id < V) dr[id] += gl;
+  }
+}
+
+/* ---------------------------------------------------------------- AdamW */
+
+/*
+ * One AdamW update, out of place: m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g²,
+ * p' = p·keep − stepSize·m' / (√v' + eps) (bias corrections folded into stepSize and eps).
+ */
+void ssr_adamw(const float *restrict p, const float *restrict g, const float *restrict m,
+               const float *restrict v, float *restrict pn, float *restrict mn,
+               float *restrict vn, int n, float b1, float b2, float eps, float stepSize,
+               float keep) {
+  float c1 = 1.0f - b1, c2 = 1.0f - b2;
+  PARALLEL_FOR(n)
+  for (int i = 0; i < n; i++) {
+    float mi = b1 * m[i] + c1 * g[i];
+    float vi = b2 * v[i] + c2 * (g[i] * g[i]);
+    mn[i] = mi;
+    vn[i] = vi;
+    pn[i] = p[i] * keep - stepSize * (mi / (sqrtf(vi) + eps));
+  }
+}

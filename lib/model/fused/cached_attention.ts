@@ -1,0 +1,88 @@
+/**
+ * Attention of one forward's queries over a KV cache, appending that forward's keys and values
+ * to it (incremental decoding; no gradient). Where the backend has the kernel, the cache holds
+ * preallocated slots that the kernel fills in place — keys transposed, `[B, nkv, hd, capacity]`,
+ * values `[B, nkv, capacity, hd]` — and scores, masked softmax and the weighted sum of values
+ * are one pass per query: no concat of the whole cache per token, no batched matmuls of one row
+ * each. Elsewhere: concat, matmuls and the attention softmax, keys `[B, nkv, S, hd]`.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import { FUSED } from "../../backend/fused_kernels.ts";
+import type { KVCache } from "../kv_cache.ts";
+import { hasKernel } from "./available.ts";
+import { attentionSoftmax } from "./attention_softmax.ts";
+
+/**
+ * `q` `[B, nh, T, hd]` attends to the cached keys/values of `layer` (slots `0 … past−1`) and to
+ * this call's `k`, `v` `[B, nkv, T, hd]`, which are appended to the cache. `keyMask` `[B, past+T]`
+ * marks real tokens. Returns `[B, T, nh, hd]`. Heads h = kv·(nh/nkv) + j share kv head kv.
+ */
+export function cachedAttention(
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  cache: KVCache,
+  layer: number,
+  keyMask: tf.Tensor2D,
+  past: number,
+): tf.Tensor4D {
+  if (!hasKernel(FUSED.cachedAttention)) {
+    return cachedAttentionReference(q, k, v, cache, layer, keyMask, past);
+  }
+  const [B, nkv, T, hd] = k.shape;
+  let kc = cache.keys[layer], vc = cache.values[layer];
+  const needed = past + T;
+  const capacity = vc?.shape[2] ?? 0;
+  if (!kc || !vc || capacity < needed) {
+    const grown = 8 * Math.ceil(Math.max(needed, cache.reserve, 2 * capacity) / 8); // kernel: ×8
+    kc = kc ? grow(kc, 3, past, grown) : tf.fill([B, nkv, hd, grown], 0);
+    vc = vc ? grow(vc, 2, past, grown) : tf.fill([B, nkv, grown, hd], 0);
+    cache.setLayer(layer, kc, vc);
+  }
+  return tf.engine().runKernel(
+    FUSED.cachedAttention,
+    { q, k, v, kc, vc, keyMask },
+    { past },
+  ) as tf.Tensor4D;
+}
+
+/** The composite definition: concat onto the cache, scores, attention softmax, values. */
+export function cachedAttentionReference(
+  ...[q, k, v, cache, layer, keyMask, past]: Parameters<typeof cachedAttention>
+): tf.Tensor4D {
+  const [B, nh, T, hd] = q.shape, nkv = k.shape[1], g = nh / nkv, S = past + T;
+  return tf.tidy(() => {
+    let keys = k, values = v;
+    if (past > 0) {
+      const head = (t: tf.Tensor4D) => tf.slice(t, [0, 0, 0, 0], [-1, -1, past, -1]);
+      keys = tf.concat([head(cache.keys[layer]), k], 2);
+      values = tf.concat([head(cache.values[layer]), v], 2);
+    }
+    cache.setLayer(layer, keys, values);
+    const scores = tf.matMul(
+      tf.reshape(q, [B * nkv, g * T, hd]),
+      tf.reshape(keys, [B * nkv, S, hd]),
+      false,
+      true,
+    );
+    const probs = attentionSoftmax(tf.reshape(scores, [B, nh, T, S]), keyMask, past);
+    const att = tf.matMul(
+      tf.reshape(probs, [B * nkv, g * T, S]),
+      tf.reshape(values, [B * nkv, S, hd]),
+    );
+    return tf.transpose(tf.reshape(att, [B, nh, T, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
+  });
+}
+
+/** A copy of cache `t` with `capacity` slots along `axis`, the first `used` kept. */
+function grow(t: tf.Tensor4D, axis: number, used: number, capacity: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const size = [-1, -1, -1, -1], pad: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    size[axis] = used;
+    pad[axis] = [0, capacity - used];
+    return tf.pad(tf.slice(t, [0, 0, 0, 0], size), pad) as tf.Tensor4D;
+  });
+}
