@@ -35,9 +35,9 @@ export function readBaseProfile(dir: string): BaseProfile | Missing {
     const why = e instanceof Deno.errors.NotFound ? "missing file" : (e as Error).message;
     return {
       ok: false,
-      message:
-        `**No failure profile for \`${basename(dir)}\`** (${path}: ${why}). Measure it with ` +
-        `\`deno task base-card --base ${dir}\`.`,
+      message: `**No failure profile for \`${basename(dir)}\`** (${
+        join(shown, "profile.json")
+      }: ${why}). Measure it with \`deno task base-card --base ${shown}\`.`,
     };
   }
 }
