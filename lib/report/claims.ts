@@ -271,16 +271,7 @@ export function readScores(
   variant: string,
   file = "eval_samples.jsonl",
 ): ScoreMatrix {
-  let seeds: number[];
-  try {
-    seeds = [...Deno.readDirSync(join(runsDir, variant))]
-      .filter((e) => e.isDirectory && /^\d+$/.test(e.name))
-      .map((e) => Number(e.name))
-      .sort((a, b) => a - b);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
+  const seeds = runSeeds(runsDir, variant);
   const out: number[][] = [];
   for (const seed of seeds) {
     const path = join(runsDir, variant, String(seed), file);
@@ -319,5 +310,18 @@ function exists(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The seed folders of a variant under `<runsDir>/<variant>/`, ascending (`[]` when none). */
+export function runSeeds(runsDir: string, variant: string): number[] {
+  try {
+    return [...Deno.readDirSync(join(runsDir, variant))]
+      .filter((e) => e.isDirectory && /^\d+$/.test(e.name))
+      .map((e) => Number(e.name))
+      .sort((a, b) => a - b);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
   }
 }

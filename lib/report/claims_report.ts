@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { BETA_SWEEP } from "../ablation/variants.ts";
+import { BETA_SWEEP, DEFAULT_GRID } from "../ablation/variants.ts";
 import { bootstrap, meanOf, type ScoreMatrix, stdOf } from "../stats/bootstrap.ts";
 import { verdict } from "../stats/verdict.ts";
 import {
@@ -16,21 +16,14 @@ import {
   claimsMarkdown,
   claimsRows,
   readScores,
+  runSeeds,
   type Testbed,
 } from "./claims.ts";
 import { rowsToMarkdown } from "./markdown_table.ts";
 
 /** The variants whose scores the claims read. */
 export const CLAIM_VARIANTS: readonly string[] = [
-  "base",
-  "zero_grpo",
-  "grpo_kl",
-  "zero_grpo_no_curriculum",
-  "zero_grpo_no_length",
-  "zero_grpo_strong_length",
-  "zero_grpo_none_scale",
-  "zero_grpo_no_length_none_scale",
-  "zero_grpo_strong_length_none_scale",
+  ...DEFAULT_GRID,
   ...BETA_SWEEP.map((b) => b.variant),
 ];
 
@@ -83,18 +76,6 @@ export function readMetrics(
   });
 }
 
-function seedsOf(runsDir: string, variant: string): number[] {
-  try {
-    return [...Deno.readDirSync(join(runsDir, variant))]
-      .filter((e) => e.isDirectory && /^\d+$/.test(e.name))
-      .map((e) => Number(e.name))
-      .sort((a, b) => a - b);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
-}
-
 /**
  * The β sweep of a testbed: pass@1 per β (mean over seeds), its difference from β = 0 with the
  * bootstrap interval, and the policy's drift and the KL term's weight against the reward's spread
@@ -104,7 +85,7 @@ export function betaSweepRows(t: TestbedDir, tb: Testbed, seed: number): Record<
   const zero = tb.scores.get("zero_grpo");
   return BETA_SWEEP.filter((b) => tb.scores.has(b.variant)).map((b) => {
     const s = tb.scores.get(b.variant)!;
-    const curves = seedsOf(join(t.dir, "runs"), b.variant).map((sd) =>
+    const curves = runSeeds(join(t.dir, "runs"), b.variant).map((sd) =>
       readMetrics(join(t.dir, "runs"), b.variant, sd).slice(-10)
     ).filter((c) => c.length);
     const avg = (f: (m: Record<string, number>) => number | undefined) => {
@@ -146,7 +127,7 @@ export function stabilityRows(t: TestbedDir, tb: Testbed): Record<string, unknow
   const baseMean = base ? meanOf(base.map((r) => meanOf(r))) : NaN;
   return ["zero_grpo", "zero_grpo_no_curriculum"].filter((v) => tb.scores.has(v)).map((v) => {
     const finals = tb.scores.get(v)!.map((r) => meanOf(r));
-    const curves = seedsOf(join(t.dir, "runs"), v).map((s) =>
+    const curves = runSeeds(join(t.dir, "runs"), v).map((s) =>
       readMetrics(join(t.dir, "runs"), v, s).map((m) => m.accuracy)
     ).filter((c) => c.length);
     const steps = Math.min(...curves.map((c) => c.length));
@@ -171,7 +152,7 @@ export function budgetRows(t: TestbedDir, tb: Testbed): Record<string, unknown>[
     for (const m of CLAIM_BUDGETS) {
       const s = tb.scores.get(`${v}@${m}x`);
       if (!s) continue;
-      const tpc = seedsOf(join(t.dir, "runs"), v).map((sd) => {
+      const tpc = runSeeds(join(t.dir, "runs"), v).map((sd) => {
         try {
           const sum = JSON.parse(
             Deno.readTextFileSync(join(t.dir, "runs", v, String(sd), "summary.json")),
@@ -197,7 +178,7 @@ export function gridSeconds(t: TestbedDir): { runs: number; seconds: number } {
   let runs = 0;
   let seconds = 0;
   for (const v of new Set(CLAIM_VARIANTS)) {
-    for (const s of seedsOf(join(t.dir, "runs"), v)) {
+    for (const s of runSeeds(join(t.dir, "runs"), v)) {
       try {
         const sum = JSON.parse(
           Deno.readTextFileSync(join(t.dir, "runs", v, String(s), "summary.json")),
