@@ -19,6 +19,7 @@ import { evaluate } from "../lib/eval/evaluate.ts";
 import { failureKind, failureProfile } from "../lib/eval/failure_profile.ts";
 import { type BaseCard, baseCardMarkdown } from "../lib/eval/base_card.ts";
 import { writeTextAtomic } from "../lib/io/atomic.ts";
+import { ProgressLine } from "../lib/train/progress.ts";
 import { loadCheckpoint } from "../lib/model/checkpoint.ts";
 import { readPretrainLog, readPretrainRecipe } from "../lib/notebook/pretrain_views.ts";
 import { pretrainCurveSpec } from "../lib/notebook/pretrain_views.ts";
@@ -73,17 +74,19 @@ try {
   const cardSamples: BaseCard["samples"] = [];
   for (const budget of budgets) {
     const t0 = performance.now();
+    let bar: ProgressLine | undefined;
     const report = evaluate(policy, problems, {
       samples,
       maxNewTokens: budget,
       seed,
       onProgress: (done, total) =>
-        Deno.stdout.writeSync(new TextEncoder().encode(`\rbudget ${budget}: ${done}/${total}`)),
+        (bar ??= new ProgressLine({ total, label: `budget ${budget}` })).update(done),
     });
+    bar?.finish();
     const rows = failureProfile(problems, report.results);
     const all = rows.at(-1)!;
     console.log(
-      `\rbudget ${budget}: pass@1 ${(100 * all.pass1).toFixed(1)} %, truncated ${
+      `budget ${budget}: pass@1 ${(100 * all.pass1).toFixed(1)} %, truncated ${
         (100 * all.truncation).toFixed(1)
       } % (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
     );

@@ -19,6 +19,7 @@ import {
   runSeeds,
   type Testbed,
 } from "./claims.ts";
+import { parseJsonl } from "../data/jsonl.ts";
 import { rowsToMarkdown } from "./markdown_table.ts";
 
 /** The variants whose scores the claims read. */
@@ -67,13 +68,7 @@ export function readMetrics(
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
-  return text.split("\n").filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l);
-    } catch {
-      throw new Error(`${path}:${i + 1}: not JSON`);
-    }
-  });
+  return parseJsonl(text, path).map((r) => r.value as Record<string, number>);
 }
 
 /**
@@ -228,39 +223,30 @@ export function claimsReport(
       `${runs} runs in \`${t.dir}\`, ${(seconds / 3600).toFixed(2)} h of training and evaluation.`,
       "",
     );
-    const beta = betaSweepRows(t, tb, options.seed);
-    if (beta.length) {
-      sections.push(
-        "**β sweep** — pass@1 per β; the difference from β = 0 with its interval (the verdict " +
-          'reads "the KL term costs accuracy"); the last 10 steps\' drift from the start ' +
-          "(k3 KL), β·KL and the reward's std:",
-        "",
-        rowsToMarkdown(beta, {
-          format: fmt(["pass1", "drift_kl", "beta_kl", "reward_std"]),
-        }),
-        "",
-      );
-    }
-    const stab = stabilityRows(t, tb);
-    if (stab.length) {
-      sections.push(
-        "**Curriculum stability** — final pass@1 and its sd over seeds, the training accuracy " +
-          "curve's sd over seeds (mean over steps), runs ending below the base (points):",
-        "",
-        rowsToMarkdown(stab, { format: fmt(["final_pass1", "final_sd", "curve_sd"]) }),
-        "",
-      );
-    }
-    const budgets = budgetRows(t, tb);
-    if (budgets.length) {
-      sections.push(
-        "**Budget sweep** — pass@1 at multiples of the evaluation budget, and generated tokens " +
-          "per correct answer:",
-        "",
-        rowsToMarkdown(budgets, { format: fmt(["pass1", "tokens_per_correct"]) }),
-        "",
-      );
-    }
+    const table = (caption: string, rows: Record<string, unknown>[], numeric: string[]) => {
+      if (rows.length) {
+        sections.push(caption, "", rowsToMarkdown(rows, { format: fmt(numeric) }), "");
+      }
+    };
+    table(
+      "**β sweep** — pass@1 per β; the difference from β = 0 with its interval (the verdict " +
+        'reads "the KL term costs accuracy"); the last 10 steps\' drift from the start ' +
+        "(k3 KL), β·KL and the reward's std:",
+      betaSweepRows(t, tb, options.seed),
+      ["pass1", "drift_kl", "beta_kl", "reward_std"],
+    );
+    table(
+      "**Curriculum stability** — final pass@1 and its sd over seeds, the training accuracy " +
+        "curve's sd over seeds (mean over steps), runs ending below the base (points):",
+      stabilityRows(t, tb),
+      ["final_pass1", "final_sd", "curve_sd"],
+    );
+    table(
+      "**Budget sweep** — pass@1 at multiples of the evaluation budget, and generated tokens " +
+        "per correct answer:",
+      budgetRows(t, tb),
+      ["pass1", "tokens_per_correct"],
+    );
   });
   return { rows, markdown: sections.join("\n"), csv: claimsCsv(rows) };
 }
