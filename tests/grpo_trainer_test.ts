@@ -328,3 +328,15 @@ for (const beta of [0, 0.04]) {
     p.model.dispose();
   });
 }
+
+Deno.test("cloneFrozen: a copy and its disposal leave no tensor behind", () => {
+  const p = policy();
+  const before = tf.memory().numTensors;
+  const copy = cloneFrozen(p.model);
+  for (const [name, v] of copy.params) {
+    assertEquals(Array.from(v.dataSync()), Array.from(p.model.params.get(name)!.dataSync()));
+  }
+  copy.dispose();
+  assertEquals(tf.memory().numTensors, before);
+  p.model.dispose();
+});

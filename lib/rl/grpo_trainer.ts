@@ -546,6 +546,10 @@ function copyWeights(model: Qwen2Model): WeightCopy {
 /** A frozen copy of a model's weights (the reference of GRPO-with-KL). */
 export function cloneFrozen(model: Qwen2Model): Qwen2Model {
   const params = new Map<string, tf.Variable>();
-  for (const [name, v] of model.params) params.set(name, tf.variable(tf.clone(v), false));
+  for (const [name, v] of model.params) {
+    const copy = tf.clone(v);
+    params.set(name, tf.variable(copy, false));
+    copy.dispose(); // the variable holds its own reference to the data
+  }
   return new Qwen2Model(model.config, params);
 }
