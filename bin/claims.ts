@@ -15,7 +15,12 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { fail } from "../lib/cli/fail.ts";
 import { writeTextAtomic } from "../lib/io/atomic.ts";
-import { claimsReport, type TestbedDir } from "../lib/report/claims_report.ts";
+import {
+  C4_TESTBEDS,
+  claimsReport,
+  claimTestbedDirs,
+  type TestbedDir,
+} from "../lib/report/claims_report.ts";
 import { claimsMarkdown } from "../lib/report/claims.ts";
 import { replaceMarkedBlock } from "../lib/report/marked_block.ts";
 
@@ -23,8 +28,8 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     testbed: { type: "string", multiple: true },
-    small: { type: "string", default: "overthink-0.2m" },
-    large: { type: "string", default: "overthink-0.8m" },
+    small: { type: "string", default: C4_TESTBEDS.small },
+    large: { type: "string", default: C4_TESTBEDS.large },
     out: { type: "string", default: "results" },
     readme: { type: "string", default: "README.md" },
     "no-readme": { type: "boolean", default: false },
@@ -33,18 +38,15 @@ const { values } = parseArgs({
 });
 
 try {
-  const testbeds: TestbedDir[] = (values.testbed?.length
-    ? values.testbed
-    : ["overthink-0.8m", "overthink-0.2m", "imperfect-0.8m"].map((n) =>
-      `${n}=results/claims/${n}`
-    ))
-    .map((spec) => {
+  const testbeds: TestbedDir[] = values.testbed?.length
+    ? values.testbed.map((spec) => {
       const i = spec.indexOf("=");
       if (i <= 0 || i === spec.length - 1) {
         throw new Error(`--testbed: expected NAME=DIR, got "${spec}"`);
       }
       return { name: spec.slice(0, i), dir: spec.slice(i + 1) };
-    });
+    })
+    : claimTestbedDirs();
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) {
     throw new Error(`--seed: expected an integer, got "${values.seed}"`);

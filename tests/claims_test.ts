@@ -9,6 +9,7 @@ import {
 } from "../lib/report/claims.ts";
 import { createRng, type Rng } from "../lib/data/rng.ts";
 import type { ScoreMatrix } from "../lib/stats/bootstrap.ts";
+import { writeClaimsRun } from "./_claims_fixtures.ts";
 
 /** Seeds × problems of Bernoulli(k=2) scores around per-problem rates `p + shift`. */
 function arm(rng: Rng, p: number[], shift: number, seeds = 5, seedSd = 0): ScoreMatrix {
@@ -122,42 +123,8 @@ Deno.test("claimsReport: rows, β sweep, stability and budget tables from run fo
   const dir = await Deno.makeTempDir();
   try {
     const rng = createRng(9);
-    const write = (
-      tb: string,
-      variant: string,
-      seed: number,
-      p: number,
-      file = "eval_samples.jsonl",
-    ) => {
-      const d = join(dir, tb, "runs", variant, String(seed));
-      Deno.mkdirSync(d, { recursive: true });
-      const lines = Array.from(
-        { length: 40 },
-        (_, i) => JSON.stringify({ problem: i, sample: 0, correct: rng.next() < p, length: 50 }),
-      );
-      Deno.writeTextFileSync(join(d, file), lines.join("\n") + "\n");
-      Deno.writeTextFileSync(
-        join(d, "summary.json"),
-        JSON.stringify({
-          train_wall_time_s: 60,
-          extra: { eval_seconds: 30, tokens_per_correct: 100 },
-        }),
-      );
-      if (variant !== "base") {
-        Deno.writeTextFileSync(
-          join(d, "metrics.jsonl"),
-          [1, 2, 3].map((s) =>
-            JSON.stringify({
-              step: s,
-              accuracy: p,
-              reward_std: 0.3,
-              drift_kl: 0.01 * s,
-              kl: 0.01 * s,
-            })
-          ).join("\n") + "\n",
-        );
-      }
-    };
+    const write = (tb: string, variant: string, seed: number, p: number, file?: string) =>
+      writeClaimsRun(rng, dir, tb, variant, seed, p, file);
     for (const seed of [1, 2, 3]) {
       write("big", "base", seed, 0.1);
       write("big", "base", seed, 0.6, "eval_samples@4x.jsonl");

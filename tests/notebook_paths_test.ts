@@ -2,6 +2,7 @@ import { assert, assertEquals } from "./_assert.ts";
 import { join } from "node:path";
 import {
   baseModelDir,
+  claimsDir,
   math500Path,
   relativeToRoot,
   repoRoot,
@@ -19,12 +20,14 @@ Deno.test("math500Path: data/math500/test.jsonl inside the checkout, and it is t
   assert(Deno.statSync(math500Path()).isFile, "the shipped MATH-500 file");
 });
 
-Deno.test("baseModelDir / resultsDir: defaults, absolute and relative overrides", () => {
+Deno.test("baseModelDir / resultsDir / claimsDir: defaults, absolute and relative overrides", () => {
   assertEquals(baseModelDir("/r", undefined), "/r/data/bases/imperfect-0.8m");
   assertEquals(baseModelDir("/r", "/tmp/b"), "/tmp/b");
   assertEquals(baseModelDir("/r", "ck/b"), "/r/ck/b");
   assertEquals(resultsDir("/r", undefined), "/r/results");
   assertEquals(resultsDir("/r", "/tmp/res"), "/tmp/res");
+  assertEquals(claimsDir("/r", undefined), "/r/results/claims");
+  assertEquals(claimsDir("/r", "out/claims"), "/r/out/claims");
 });
 
 Deno.test("relativeToRoot: paths under the root lose it, others stay", () => {

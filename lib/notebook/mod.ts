@@ -31,3 +31,4 @@ export * from "./reward_ablation.ts";
 export * from "./ablation_results.ts";
 export * from "./nbconvert.ts";
 export * from "./base_profiles.ts";
+export * from "./claims_views.ts";

@@ -27,8 +27,7 @@ export function baseModelDir(
   root: string = repoRoot(),
   env: string | undefined = Deno.env.get("SSR1_BASE_DIR"),
 ): string {
-  if (env) return env.startsWith("/") ? env : join(root, env);
-  return join(root, DEFAULT_BASE_DIR);
+  return dirOrEnv(root, env, DEFAULT_BASE_DIR);
 }
 
 /**
@@ -39,8 +38,24 @@ export function resultsDir(
   root: string = repoRoot(),
   env: string | undefined = Deno.env.get("SSR1_RESULTS_DIR"),
 ): string {
+  return dirOrEnv(root, env, "results");
+}
+
+/**
+ * The claims grid's folder, one results folder per testbed (`deno task ablate --preset claims
+ * --results results/claims/<testbed>`): `$SSR1_CLAIMS_DIR` when set (absolute, or relative to the
+ * repository root), else `results/claims/`.
+ */
+export function claimsDir(
+  root: string = repoRoot(),
+  env: string | undefined = Deno.env.get("SSR1_CLAIMS_DIR"),
+): string {
+  return dirOrEnv(root, env, join("results", "claims"));
+}
+
+function dirOrEnv(root: string, env: string | undefined, fallback: string): string {
   if (env) return env.startsWith("/") ? env : join(root, env);
-  return join(root, "results");
+  return join(root, fallback);
 }
 
 /** A path relative to the repository root, for prose (`data/bases/imperfect-0.8m/config.json`). */

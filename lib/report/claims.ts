@@ -34,6 +34,8 @@ export interface ClaimRow {
   lo: number;
   hi: number;
   verdict: Verdict;
+  /** The value of no effect: 0 for a difference, 1 for a ratio. */
+  nullValue: number;
   /** The runs it is computed from, e.g. `zero_grpo×5, grpo_kl×5`. */
   runs: string;
 }
@@ -82,6 +84,7 @@ function row(
     lo: iv.lo,
     hi: iv.hi,
     verdict: verdict(iv, direction, nullValue),
+    nullValue,
     runs,
   };
 }

@@ -37,6 +37,21 @@ export interface TestbedDir {
   dir: string;
 }
 
+/** The claims grid's testbeds, each a results folder `<claims dir>/<name>/`. */
+export const CLAIM_TESTBEDS: readonly string[] = [
+  "overthink-0.8m",
+  "overthink-0.2m",
+  "imperfect-0.8m",
+];
+
+/** C4's pair of testbeds: the same recipe on a small and a large base. */
+export const C4_TESTBEDS = { small: "overthink-0.2m", large: "overthink-0.8m" } as const;
+
+/** The default testbeds under `dir` (`results/claims`): `<dir>/<name>` each. */
+export function claimTestbedDirs(dir = join("results", "claims")): TestbedDir[] {
+  return CLAIM_TESTBEDS.map((name) => ({ name, dir: join(dir, name) }));
+}
+
 /** Reads a testbed's score matrices: every claim variant, and `<variant>@<m>x` for C6. */
 export function readTestbed(t: TestbedDir): Testbed {
   const runs = join(t.dir, "runs");
@@ -193,13 +208,29 @@ export interface ClaimsReport {
   csv: string;
 }
 
+/** Options of the claims: bootstrap seed and resamples, C4's `small`/`large` testbeds. */
+export interface ClaimsReportOptions {
+  seed: number;
+  resamples?: number;
+  small?: string;
+  large?: string;
+}
+
+/** Reads `testbeds` and computes their claims rows (C6 at every {@linkcode CLAIM_BUDGETS}). */
+export function loadClaims(
+  testbeds: TestbedDir[],
+  options: ClaimsReportOptions,
+): { loaded: Testbed[]; rows: ClaimRow[] } {
+  const loaded = testbeds.map(readTestbed);
+  return { loaded, rows: claimsRows(loaded, { ...options, budgets: [...CLAIM_BUDGETS] }) };
+}
+
 /** Builds the claims report of `testbeds` (`small`/`large` for C4). */
 export function claimsReport(
   testbeds: TestbedDir[],
-  options: { seed: number; resamples?: number; small?: string; large?: string },
+  options: ClaimsReportOptions,
 ): ClaimsReport {
-  const loaded = testbeds.map(readTestbed);
-  const rows = claimsRows(loaded, { ...options, budgets: [...CLAIM_BUDGETS] });
+  const { loaded, rows } = loadClaims(testbeds, options);
   const f2 = (x: unknown) => (typeof x === "number" ? x.toFixed(2) : String(x ?? "–"));
   const fmt = (cols: string[]) => Object.fromEntries(cols.map((c) => [c, f2]));
   const sections: string[] = [
