@@ -8,6 +8,7 @@
  *                      [--init DIR]   (continue from a checkpoint instead of a fresh init)
  *                      [--mix '{"clean":0.25,"wrong_final":0.15,"no_answer":0.2,"ramble":0.4}']
  *                      [--checkpoint-minutes M]   (a resume checkpoint in DIR/resume, default 5)
+ *                      [--loss-norm pool|batch]   (default pool; batch: the bases made before it)
  *   deno task pretrain --out DIR --resume          (continue a stopped run where it was)
  *
  * A resumed run takes its recipe from `DIR/resume/state.json` and ends with the same weights as
@@ -31,7 +32,17 @@ import { writeTextAtomicSync } from "../lib/io/atomic.ts";
 import { ProgressLine } from "../lib/train/progress.ts";
 import { fail } from "../lib/cli/fail.ts";
 
-const RECIPE_FLAGS = ["corpus", "config", "steps", "batch-size", "lr", "seed", "init", "mix"];
+const RECIPE_FLAGS = [
+  "corpus",
+  "config",
+  "steps",
+  "batch-size",
+  "lr",
+  "seed",
+  "init",
+  "mix",
+  "loss-norm",
+];
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -46,6 +57,7 @@ const { values } = parseArgs({
     backend: { type: "string" },
     init: { type: "string" },
     mix: { type: "string" },
+    "loss-norm": { type: "string" },
     resume: { type: "boolean", default: false },
     "checkpoint-minutes": { type: "string", default: "5" },
     "checkpoint-steps": { type: "string" },
@@ -72,7 +84,8 @@ try {
       );
     }
     const saved = loadResume(out);
-    config = saved.config;
+    // A run saved before `loss_norm` existed normalized by its batch: it continues so.
+    config = { ...saved.config, loss_norm: saved.config.loss_norm ?? "batch" };
     init = saved.init;
     log = saved.log;
     seconds0 = saved.seconds;
@@ -100,6 +113,7 @@ try {
       max_grad_norm: 1,
       mix: values.mix ? parseMix(values.mix) : recipe.mix,
       passes: recipe.passes,
+      loss_norm: lossNorm(values["loss-norm"]),
     };
     for (const k of ["seed", "steps", "batch_size", "lr"] as const) {
       if (!(Number.isFinite(config[k]) && config[k] > 0)) {
@@ -174,4 +188,10 @@ function readLog(dir: string): string[] {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
+}
+
+/** `--loss-norm`: `pool` (default) or `batch` (see `PretrainConfig.loss_norm`). */
+function lossNorm(v: string | undefined): "pool" | "batch" {
+  if (v === undefined || v === "pool" || v === "batch") return v ?? "pool";
+  throw new Error(`--loss-norm: expected pool or batch, got "${v}"`);
 }

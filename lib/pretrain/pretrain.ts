@@ -44,6 +44,15 @@ export interface PretrainConfig {
   passes?: PassSpec | null;
   /** Most padded tokens per micro-batch (gradient accumulation bounds memory); default 4096. */
   micro_batch_tokens?: number;
+  /**
+   * What a step's summed token loss is divided by. `pool` (the default): the mean completion
+   * tokens per batch of the pool of 4 batches the step's batch was sorted from, so every token
+   * weighs the same whichever batch its length put it in — the gradient of unsorted batches.
+   * `batch`: the step's own completion tokens, which gives the tokens of a pool's short batch
+   * several times the weight of a long one's (short solutions' choices, such as closing the think
+   * block early, are over-learned); the bases made before this field existed used it.
+   */
+  loss_norm?: "pool" | "batch";
 }
 
 /** Metrics of one pretraining step. */
@@ -102,16 +111,21 @@ export function pretrain(
   const history: PretrainStep[] = [];
   let lastSave = performance.now();
   for (let step = start; step < config.steps; step++) {
-    const batch: Encoded[] = batches.next().value!;
+    const { examples: batch, poolTokens } = batches.next().value!;
     const t0 = performance.now();
     const lr = schedule(step);
-    const tokens = batch.reduce((s, e) => s + e.ids.length - e.start, 0);
-    const chunks = chunkByTokens(batch, (e) => e.ids.length, config.micro_batch_tokens ?? 4096);
+    const tokens = completionTokens(batch);
+    const norm = (config.loss_norm ?? "pool") === "pool" ? poolTokens : tokens;
+    const chunks = chunkByTokens(
+      batch,
+      (e: Encoded) => e.ids.length,
+      config.micro_batch_tokens ?? 4096,
+    );
     const { loss, grads } = accumulatedGrads(chunks, (chunk) =>
       tf.tidy(() => {
         const { ids, attn, lossMask } = batchTensors(chunk, codec.padId);
         const logp = tokenLogProbs(model, ids, attn);
-        return tf.neg(tf.div(tf.sum(tf.mul(logp, lossMask)), tf.scalar(tokens))) as tf.Scalar;
+        return tf.neg(tf.div(tf.sum(tf.mul(logp, lossMask)), tf.scalar(norm))) as tf.Scalar;
       }), model.params);
     const clipped = clipByGlobalNorm(grads, config.max_grad_norm);
     if (Number.isFinite(loss) && Number.isFinite(clipped.norm)) opt.step(clipped.grads, lr);
@@ -144,13 +158,14 @@ export function pretrain(
 
 /**
  * The training batches of a pretraining run, in order: examples are drawn from the seeded corpus
- * 4 batches at a time and sorted by length, so that each batch is padded little.
+ * 4 batches at a time and sorted by length, so that each batch is padded little. Each comes with
+ * its pool's mean completion tokens per batch (the `pool` loss normalizer).
  */
 export function* pretrainBatches(
   config: PretrainConfig,
   codec: PromptCodec,
   maxLen: number,
-): Generator<Encoded[]> {
+): Generator<PretrainBatch> {
   const stream = corpusStream(config.seed, config.mix ?? DEFAULT_MIX, config.passes ?? null);
   for (;;) {
     const pool: { ids: number[]; start: number }[] = [];
@@ -158,10 +173,25 @@ export function* pretrainBatches(
       pool.push(encodeExample(stream.next().value as CorpusExample, codec, maxLen));
     }
     pool.sort((a, b) => b.ids.length - a.ids.length);
+    const poolTokens = completionTokens(pool) / 4;
     for (let i = 3; i >= 0; i--) {
-      yield pool.slice(i * config.batch_size, (i + 1) * config.batch_size);
+      yield {
+        examples: pool.slice(i * config.batch_size, (i + 1) * config.batch_size),
+        poolTokens,
+      };
     }
   }
+}
+
+/** One step's examples and its pool's mean completion tokens per batch. */
+export interface PretrainBatch {
+  examples: Encoded[];
+  poolTokens: number;
+}
+
+/** Completion tokens (the ones the loss scores) of some examples. */
+function completionTokens(examples: readonly Encoded[]): number {
+  return examples.reduce((s, e) => s + e.ids.length - e.start, 0);
 }
 
 /** An encoded example: prompt + completion ids, and where the completion starts. */
