@@ -8,6 +8,7 @@
  *                      [--init DIR]   (continue from a checkpoint instead of a fresh init)
  *                      [--mix '{"clean":0.25,"wrong_final":0.15,"no_answer":0.2,"ramble":0.4}']
  *                      [--checkpoint-minutes M]   (a resume checkpoint in DIR/resume, default 5)
+ *                      [--passes '{"concise":0.5}']  (override the recipe's re-check passes)
  *                      [--loss-norm pool|batch]   (default pool; batch: the bases made before it)
  *   deno task pretrain --out DIR --resume          (continue a stopped run where it was)
  *
@@ -24,7 +25,7 @@ import { loadConfig } from "../lib/model/config.ts";
 import { Qwen2Model } from "../lib/model/qwen2.ts";
 import { CharTokenizer } from "../lib/model/tokenizer.ts";
 import { loadCheckpoint, saveCheckpoint } from "../lib/model/checkpoint.ts";
-import { corpusRecipe, parseMix } from "../lib/pretrain/corpus.ts";
+import { corpusRecipe, parseMix, parsePasses } from "../lib/pretrain/corpus.ts";
 import { pretrain, type PretrainConfig, type PretrainOptions } from "../lib/pretrain/pretrain.ts";
 import { loadResume, resumeDir, saveResume } from "../lib/pretrain/resume.ts";
 import { charCodec } from "../lib/rl/policy.ts";
@@ -41,6 +42,7 @@ const RECIPE_FLAGS = [
   "seed",
   "init",
   "mix",
+  "passes",
   "loss-norm",
 ];
 
@@ -57,6 +59,7 @@ const { values } = parseArgs({
     backend: { type: "string" },
     init: { type: "string" },
     mix: { type: "string" },
+    passes: { type: "string" },
     "loss-norm": { type: "string" },
     resume: { type: "boolean", default: false },
     "checkpoint-minutes": { type: "string", default: "5" },
@@ -112,7 +115,7 @@ try {
       weight_decay: 0.01,
       max_grad_norm: 1,
       mix: values.mix ? parseMix(values.mix) : recipe.mix,
-      passes: recipe.passes,
+      passes: values.passes ? parsePasses(values.passes, recipe.passes) : recipe.passes,
       loss_norm: lossNorm(values["loss-norm"]),
     };
     for (const k of ["seed", "steps", "batch_size", "lr"] as const) {

@@ -5,6 +5,7 @@ import {
   corpusRecipe,
   corpusStream,
   DEFAULT_MIX,
+  parsePasses,
   PASS_OPENERS,
 } from "../lib/pretrain/corpus.ts";
 import { miniMathHeldOut } from "../lib/data/minimath_split.ts";
@@ -97,4 +98,27 @@ Deno.test("corpusRecipe: unknown names give a one-line error listing the recipes
     msg = (e as Error).message;
   }
   assertEquals(msg, '--corpus: unknown recipe "verbose" (imperfect, overthink, concise)');
+});
+
+Deno.test("parsePasses: overrides fields of the recipe's passes; bad fields fail in one line", () => {
+  const base = CORPUS_RECIPES.overthink.passes!;
+  assertEquals(parsePasses('{"concise":0.5}', base), { ...base, concise: 0.5 });
+  assertEquals(parsePasses('{"max":6}', null), { ...base, max: 6 });
+  for (
+    const [json, field] of [
+      ['{"concise":1.5}', '"concise"'],
+      ['{"min":0}', '"min"'],
+      ['{"max":2.5}', '"max"'],
+      ['{"often":1}', '"often"'],
+      ['{"min":9,"max":4}', '"min"'],
+    ]
+  ) {
+    let msg = "";
+    try {
+      parsePasses(json, base);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    assert(msg.includes(field) && !msg.includes("\n"), `${json}: ${msg}`);
+  }
 });

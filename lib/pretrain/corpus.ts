@@ -143,6 +143,36 @@ export function parseMix(json: string): CorpusMix {
   return mix;
 }
 
+/**
+ * Overrides some fields of a recipe's re-check passes from JSON (`--passes '{"concise":0.5}'`):
+ * an object whose keys are {@linkcode PassSpec} fields; a one-line error names the bad field.
+ * A recipe without passes takes the `overthink` recipe's as the starting point.
+ */
+export function parsePasses(json: string, base: PassSpec | null): PassSpec {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`--passes: not JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error('--passes: expected an object, e.g. {"concise":0.5}');
+  }
+  const spec: PassSpec = { ...(base ?? CORPUS_RECIPES.overthink.passes!) };
+  for (const [k, v] of Object.entries(value)) {
+    if (!(k in spec)) throw new Error(`--passes: field "${k}": not one of concise, min, stop, max`);
+    const ok = typeof v === "number" &&
+      (k === "concise" || k === "stop" ? v >= 0 && v <= 1 : Number.isInteger(v) && v >= 1);
+    if (!ok) {
+      const want = k === "concise" || k === "stop" ? "a probability in [0, 1]" : "an integer ≥ 1";
+      throw new Error(`--passes: field "${k}": expected ${want}, got ${JSON.stringify(v)}`);
+    }
+    spec[k as keyof PassSpec] = v as number;
+  }
+  if (spec.min > spec.max) throw new Error(`--passes: field "min": ${spec.min} > max ${spec.max}`);
+  return spec;
+}
+
 /** One corpus example: a problem and the completion the model is trained to produce. */
 export interface CorpusExample {
   problem: Problem;
