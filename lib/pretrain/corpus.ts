@@ -122,15 +122,7 @@ export function recheckPass(index: number, steps: string, answer: string, rng: R
  * weights; a one-line error names the bad field.
  */
 export function parseMix(json: string): CorpusMix {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (e) {
-    throw new Error(`--mix: not JSON: ${(e as Error).message}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Error("--mix: expected an object of weights");
-  }
+  const value = jsonObject("--mix", json, "an object of weights");
   const mix = { ...DEFAULT_MIX };
   for (const [k, w] of Object.entries(value)) {
     if (!(k in DEFAULT_MIX)) throw new Error(`--mix: field "${k}": unknown kind`);
@@ -149,15 +141,7 @@ export function parseMix(json: string): CorpusMix {
  * A recipe without passes takes the `overthink` recipe's as the starting point.
  */
 export function parsePasses(json: string, base: PassSpec | null): PassSpec {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (e) {
-    throw new Error(`--passes: not JSON: ${(e as Error).message}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Error('--passes: expected an object, e.g. {"concise":0.5}');
-  }
+  const value = jsonObject("--passes", json, 'an object, e.g. {"concise":0.5}');
   const spec: PassSpec = { ...(base ?? CORPUS_RECIPES.overthink.passes!) };
   for (const [k, v] of Object.entries(value)) {
     if (!(k in spec)) throw new Error(`--passes: field "${k}": not one of concise, min, stop, max`);
@@ -171,6 +155,20 @@ export function parsePasses(json: string, base: PassSpec | null): PassSpec {
   }
   if (spec.min > spec.max) throw new Error(`--passes: field "min": ${spec.min} > max ${spec.max}`);
   return spec;
+}
+
+/** The JSON object a flag holds; a one-line error names the flag otherwise. */
+function jsonObject(flag: string, json: string, expected: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`${flag}: not JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error(`${flag}: expected ${expected}`);
+  }
+  return value as Record<string, unknown>;
 }
 
 /** One corpus example: a problem and the completion the model is trained to produce. */
