@@ -2,8 +2,9 @@
  * The base models the project ships in `data/bases/<name>/` (each with its card, `README.md`):
  *
  * - `imperfect-0.8m` — the first base: fails by arithmetic slips, missing boxes and rambling;
- * - `overthink-0.8m`, `overthink-0.2m` — the seed's failure mode at two sizes: knows the math but
- *   keeps re-checking past the budget.
+ * - `overthink-0.8m`, `overthink-0.2m` — aimed at the seed's failure mode at two sizes (knows the
+ *   math but keeps re-checking past the budget): they re-check past the budget, but do not know the
+ *   math well enough yet (their cards).
  *
  * @module
  */
