@@ -19,10 +19,12 @@
  * ```
  *
  * `--vs-torch` also starts `bin/bench_torch.py --serve` (the same model, shapes and optimizer in
- * eager PyTorch, `--torch-threads` threads, default torch's own) and alternates its steps and
+ * eager PyTorch) and alternates its steps and
  * generations with ours, one for one, so that both see the same load; `vs_torch` holds its
  * figures and the ratios ours / PyTorch (wall and CPU). Without a Python that imports torch
- * (`$SSR1_PYTHON` or `--python` choose it) it says why and reports ours alone.
+ * (`$SSR1_PYTHON` or `--python` choose it) it says why and reports ours alone. Both sides run on
+ * the same fixed thread count (`threads` in the JSON): `$SSR1_THREADS`, else `--torch-threads`,
+ * else every core.
  *
  * `--profile` prints, instead of the benchmark, the wall time by phase (rollout prefill, decode
  * steps and sampling, reward, forward, backward, optimizer, …) with the part spent in kernels,
@@ -37,7 +39,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { parseArgs } from "node:util";
 import { initBackend, loadBlas } from "../lib/backend/mod.ts";
 import { modelBench } from "../lib/bench/model.ts";
-import { startTorchBench, type TorchServer } from "../lib/bench/torch.ts";
+import { sideBySideThreads, startTorchBench, type TorchServer } from "../lib/bench/torch.ts";
 import { profileGrpoStep } from "../lib/profile/grpo_step.ts";
 import { profilePretrainSteps } from "../lib/profile/pretrain_step.ts";
 import { profileMarkdown } from "../lib/profile/profile.ts";
@@ -62,8 +64,12 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
       "torch-threads": { type: "string", default: "0" },
     },
   });
+  const sameThreads = values["vs-torch"]
+    ? sideBySideThreads(Number(values["torch-threads"]))
+    : null;
   const info = await initBackend({ backend: values.backend });
   const report: Record<string, unknown> = { backend: info.name, reason: info.reason };
+  if (sameThreads) report.threads = sameThreads;
   if (values.profile !== undefined) {
     report.profile = profile(values);
     return report;
@@ -91,7 +97,7 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
     const start = await startTorchBench({
       python: values.python,
       config: values.config!,
-      threads: Number(values["torch-threads"]),
+      threads: sameThreads!.torch,
     });
     if (start.ok) torch = start.server;
     else {

@@ -1,6 +1,7 @@
 import "@tensorflow/tfjs-backend-cpu";
-import { defaultPython, startTorchBench } from "../lib/bench/torch.ts";
+import { defaultPython, sideBySideThreads, startTorchBench } from "../lib/bench/torch.ts";
 import { loadConfig, Qwen2Model } from "../lib/model/mod.ts";
+import { assertEquals } from "./_assert.ts";
 
 /** An executable shell script in a temp dir (the caller removes the dir). */
 async function script(body: string): Promise<{ dir: string; path: string }> {
@@ -77,4 +78,17 @@ Deno.test({
       await r.server.close();
     }
   },
+});
+
+Deno.test("sideBySideThreads: one fixed count for both sides, set for our backend", () => {
+  const env = (init: Record<string, string>) => {
+    const m = new Map(Object.entries(init));
+    return { get: (k: string) => m.get(k), set: (k: string, v: string) => void m.set(k, v), m };
+  };
+  const e1 = env({});
+  assertEquals(sideBySideThreads(0, e1, 16), { ours: 16, torch: 16 });
+  assertEquals(e1.m.get("SSR1_THREADS"), "16");
+  assertEquals(sideBySideThreads(3, env({}), 16), { ours: 3, torch: 3 });
+  assertEquals(sideBySideThreads(3, env({ SSR1_THREADS: "2" }), 16), { ours: 2, torch: 2 });
+  assertEquals(sideBySideThreads(0, env({ OPENBLAS_NUM_THREADS: "1" }), 16), { ours: 1, torch: 1 });
 });

@@ -132,3 +132,20 @@ export function defaultPython(): string {
 }
 
 const SCRIPT = fileURLToPath(new URL("../../bin/bench_torch.py", import.meta.url));
+
+/**
+ * The thread counts of a side-by-side run: both sides get the same fixed count — `SSR1_THREADS` /
+ * `OPENBLAS_NUM_THREADS` when set, else `--torch-threads` when given, else every core. Left
+ * adaptive, ours would count the torch server's threads as another process's load and drop to
+ * fewer threads than torch uses. Sets `SSR1_THREADS` (read when the backend starts).
+ */
+export function sideBySideThreads(
+  torchThreads: number,
+  env: { get(k: string): string | undefined; set(k: string, v: string): void } = Deno.env,
+  cores = navigator.hardwareConcurrency || 1,
+): { ours: number; torch: number } {
+  const fixed = Number(env.get("SSR1_THREADS") ?? env.get("OPENBLAS_NUM_THREADS") ?? NaN);
+  const n = fixed > 0 ? fixed : torchThreads > 0 ? torchThreads : cores;
+  env.set("SSR1_THREADS", String(n));
+  return { ours: n, torch: n };
+}
