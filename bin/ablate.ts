@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
+import { baseMiniMathVersion, DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { initBackend } from "../lib/backend/mod.ts";
@@ -76,7 +76,10 @@ if (import.meta.main) {
     const resultsDir = values.results ?? defaultResultsDir(preset.name);
     // `--only a b c` and `--only a --only b` both work.
     const only = [...(values.only ?? []), ...positionals];
-    const evalProblems = miniMathHeldOutByLevel(Math.ceil(preset.eval_problems / 5));
+    const evalProblems = miniMathHeldOutByLevel(
+      Math.ceil(preset.eval_problems / 5),
+      baseMiniMathVersion(values.base!),
+    );
     const grid = { preset, seeds, only, baseDir: values.base!, resultsDir, evalProblems };
     if (target) {
       if (values.backend) throw new Error("--backend is a worker's setting with --queue");

@@ -15,6 +15,7 @@ import { basename, join } from "node:path";
 import { initBackend } from "../lib/backend/mod.ts";
 import { fail } from "../lib/cli/fail.ts";
 import { miniMathHeldOut } from "../lib/data/minimath_split.ts";
+import { baseMiniMathVersion } from "../lib/model/bases.ts";
 import { evaluate } from "../lib/eval/evaluate.ts";
 import { failureKind, failureProfile } from "../lib/eval/failure_profile.ts";
 import { type BaseCard, baseCardMarkdown } from "../lib/eval/base_card.ts";
@@ -62,14 +63,19 @@ try {
   await initBackend({ backend: values.backend });
   const { model, tokenizer, config } = loadCheckpoint(dir);
   const policy: Policy = { model, codec: charCodec(tokenizer) };
+  const problems = miniMathHeldOut(baseMiniMathVersion(dir)).slice(
+    0,
+    values.limit ? Number(values.limit) : undefined,
+  );
+  const longestPrompt = Math.max(...problems.map((p) => policy.codec.encodePrompt(p).length));
   for (const b of budgets) {
-    if (!(b > 0) || b + 80 > config.max_position_embeddings) {
+    if (!(b > 0) || b + longestPrompt > config.max_position_embeddings) {
       throw new Error(
-        `budget ${b}: must be positive and fit the context (${config.max_position_embeddings})`,
+        `budget ${b}: must be positive and fit the context (${config.max_position_embeddings} ` +
+          `positions, the longest prompt takes ${longestPrompt})`,
       );
     }
   }
-  const problems = miniMathHeldOut().slice(0, values.limit ? Number(values.limit) : undefined);
   const profiles = [];
   const cardSamples: BaseCard["samples"] = [];
   for (const budget of budgets) {

@@ -1,18 +1,21 @@
 /**
- * `deno task minimath --out FILE [--n N] [--seed S] [--levels 1,2,3] [--per-level K] [--heldout]`
+ * `deno task minimath --out FILE [--n N] [--seed S] [--levels 1,2,3] [--per-level K] [--heldout]
+ *   [--minimath v1|v2]`
  *
  * Writes MiniMath problems as JSONL in the MATH schema (the same reader loads MATH-500 and
  * MiniMath). Modes:
  * - `--heldout`: the fixed held-out MiniMath-500 (100 per level).
  * - `--per-level K`: a deduplicated training pool, K problems per level.
  * - default: the first N problems (default 1000) of the training stream for `--seed` (default 0).
- * `--out -` (or no `--out`) writes to stdout. Training problems never include held-out ones.
+ * `--minimath` picks the problem set (default `v1`; `v2`: chains of easy steps, the overthinking
+ * bases'). `--out -` (or no `--out`) writes to stdout. Training problems never include held-out ones.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { isLevel, type Level, LEVELS, type Problem } from "../lib/data/problem.ts";
 import { toJsonl } from "../lib/data/jsonl.ts";
+import { parseMiniMathVersion } from "../lib/data/minimath.ts";
 import {
   miniMathHeldOut,
   miniMathTrainPool,
@@ -30,6 +33,7 @@ export function miniMathCli(args: string[]): { problems: Problem[]; out: string 
       levels: { type: "string" },
       "per-level": { type: "string" },
       heldout: { type: "boolean", default: false },
+      minimath: { type: "string" },
     },
   });
   const int = (name: string, s: string | undefined, dflt: number): number => {
@@ -49,19 +53,21 @@ export function miniMathCli(args: string[]): { problems: Problem[]; out: string 
       return l;
     });
   }
+  const version = parseMiniMathVersion(values.minimath ?? "v1", "--minimath");
   let problems: Problem[];
   if (values.heldout) {
-    problems = miniMathHeldOut().filter((p) => levels.includes(p.level));
+    problems = miniMathHeldOut(version).filter((p) => levels.includes(p.level));
   } else if (values["per-level"] !== undefined) {
     problems = miniMathTrainPool({
       seed,
       perLevel: int("per-level", values["per-level"], 0),
       levels,
+      version,
     });
   } else {
     const n = int("n", values.n, 1000);
     problems = [];
-    const stream = miniMathTrainStream(seed, { levels });
+    const stream = miniMathTrainStream(seed, { levels, version });
     while (problems.length < n) problems.push(stream.next().value!.problem);
   }
   return { problems, out: values.out };

@@ -10,6 +10,7 @@
  *                      [--checkpoint-minutes M]   (a resume checkpoint in DIR/resume, default 5)
  *                      [--passes '{"concise":0.5}']  (override the recipe's re-check passes)
  *                      [--loss-norm pool|batch]   (default pool; batch: the bases made before it)
+ *                      [--minimath v1|v2]   (the problem set; default v1, the first bases')
  *   deno task pretrain --out DIR --resume          (continue a stopped run where it was)
  *
  * A resumed run takes its recipe from `DIR/resume/state.json` and ends with the same weights as
@@ -26,6 +27,7 @@ import { Qwen2Model } from "../lib/model/qwen2.ts";
 import { CharTokenizer } from "../lib/model/tokenizer.ts";
 import { loadCheckpoint, saveCheckpoint } from "../lib/model/checkpoint.ts";
 import { corpusRecipe, parseMix, parsePasses } from "../lib/pretrain/corpus.ts";
+import { parseMiniMathVersion } from "../lib/data/minimath.ts";
 import { pretrain, type PretrainConfig, type PretrainOptions } from "../lib/pretrain/pretrain.ts";
 import { loadResume, resumeDir, saveResume } from "../lib/pretrain/resume.ts";
 import { charCodec } from "../lib/rl/policy.ts";
@@ -44,6 +46,7 @@ const RECIPE_FLAGS = [
   "mix",
   "passes",
   "loss-norm",
+  "minimath",
 ];
 
 const { values } = parseArgs({
@@ -61,6 +64,7 @@ const { values } = parseArgs({
     mix: { type: "string" },
     passes: { type: "string" },
     "loss-norm": { type: "string" },
+    minimath: { type: "string" },
     resume: { type: "boolean", default: false },
     "checkpoint-minutes": { type: "string", default: "5" },
     "checkpoint-steps": { type: "string" },
@@ -117,6 +121,7 @@ try {
       mix: values.mix ? parseMix(values.mix) : recipe.mix,
       passes: values.passes ? parsePasses(values.passes, recipe.passes) : recipe.passes,
       loss_norm: lossNorm(values["loss-norm"]),
+      minimath: parseMiniMathVersion(values.minimath ?? "v1", "--minimath"),
     };
     for (const k of ["seed", "steps", "batch_size", "lr"] as const) {
       if (!(Number.isFinite(config[k]) && config[k] > 0)) {

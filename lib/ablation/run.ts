@@ -21,6 +21,7 @@ import { join } from "node:path";
 import type { Problem } from "../data/problem.ts";
 import { deriveSeed } from "../data/rng.ts";
 import { createMiniMathSampler } from "../curriculum/minimath_sampler.ts";
+import { baseMiniMathVersion } from "../model/bases.ts";
 import { type Schedule, shuffledSchedule, stagedSchedule } from "../curriculum/schedule.ts";
 import { type EvalReport, evaluate } from "../eval/evaluate.ts";
 import { writeTextAtomic } from "../io/atomic.ts";
@@ -151,6 +152,7 @@ export async function runVariant(
         perLevel: preset.pool_per_level,
         batchSize: grpo.prompts_per_step,
         schedule: curriculumSchedule(variant.train.curriculum, grpo.steps),
+        version: baseMiniMathVersion(opts.baseDir),
       });
       const trainer = new GRPOTrainer(policy, rewardPreset(variant.train.reward), sampler, grpo);
       const writer = MetricsWriter.open(join(dir, "metrics.jsonl"), { truncate: true });

@@ -5,6 +5,7 @@
  */
 import type { Problem } from "../data/problem.ts";
 import { miniMathTrainPool } from "../data/minimath_split.ts";
+import type { MiniMathVersion } from "../data/minimath.ts";
 import { binByLevel, DEFAULT_LEVEL_BINS, type LevelBinning } from "./bins.ts";
 import { createSampler, type Sampler } from "./sampler.ts";
 import type { Schedule } from "./schedule.ts";
@@ -21,6 +22,8 @@ export interface MiniMathSamplerOptions {
   batchSize: number;
   /** Level → bin mapping (default: 1–2 easy, 3 medium, 4–5 hard). */
   binning?: LevelBinning;
+  /** MiniMath version of the pool (default `v1`; a base's own: `baseMiniMathVersion`). */
+  version?: MiniMathVersion;
 }
 
 /**
@@ -30,7 +33,11 @@ export interface MiniMathSamplerOptions {
 export function createMiniMathSampler(
   options: MiniMathSamplerOptions,
 ): Sampler<Problem> & { pool: Problem[] } {
-  const pool = miniMathTrainPool({ seed: options.seed, perLevel: options.perLevel });
+  const pool = miniMathTrainPool({
+    seed: options.seed,
+    perLevel: options.perLevel,
+    version: options.version,
+  });
   const sampler = createSampler({
     bins: binByLevel(pool, options.binning ?? DEFAULT_LEVEL_BINS),
     schedule: options.schedule,

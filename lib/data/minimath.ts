@@ -10,6 +10,22 @@
  */
 import type { Level, Problem } from "./problem.ts";
 import { hashString, type Rng } from "./rng.ts";
+import { CHAIN_GENERATORS, CHAINS_LIMITS } from "./minimath_chains.ts";
+
+/**
+ * The MiniMath problem set: `v1` (levels = harder arithmetic; the first base's) or `v2`
+ * ("chains": every step one easy operation, level = number of steps; see `minimath_chains.ts`).
+ */
+export type MiniMathVersion = "v1" | "v2";
+
+/** The MiniMath versions. */
+export const MINIMATH_VERSIONS: readonly MiniMathVersion[] = ["v1", "v2"];
+
+/** The version as given, or a one-line error naming the versions. */
+export function parseMiniMathVersion(value: unknown, where = "minimath"): MiniMathVersion {
+  if (value === "v1" || value === "v2") return value;
+  throw new Error(`${where}: unknown MiniMath version ${JSON.stringify(value)} (v1, v2)`);
+}
 
 /** MiniMath subjects (the `subject` field of generated problems). */
 export type MiniMathSubject =
@@ -28,8 +44,13 @@ export const MINIMATH_SUBJECTS: readonly MiniMathSubject[] = [
   "Counting & Probability",
 ];
 
-/** Length limits every generated problem respects (characters). */
+/** Length limits every generated v1 problem respects (characters); v2: `CHAINS_LIMITS`. */
 export const MINIMATH_LIMITS = { problem: 70, solution: 150 } as const;
+
+/** The length limits of a version's problems (characters). */
+export function miniMathLimits(version: MiniMathVersion): { problem: number; solution: number } {
+  return version === "v2" ? CHAINS_LIMITS : MINIMATH_LIMITS;
+}
 
 /** A generated problem with its worked steps kept as a list (for corpus builders). */
 export interface GeneratedProblem {
@@ -40,8 +61,8 @@ export interface GeneratedProblem {
 }
 
 /**
- * Generates one problem of the given level (and subject, else a uniformly random one).
- * Deterministic for the state of `rng`.
+ * Generates one problem of the given level (and subject, else a uniformly random one) of a
+ * MiniMath version (default `v1`). Deterministic for the state of `rng`.
  *
  * @example
  * ```ts
@@ -53,11 +74,16 @@ export function generateProblem(
   rng: Rng,
   level: Level,
   subject?: MiniMathSubject,
+  version: MiniMathVersion = "v1",
 ): GeneratedProblem {
   const subj = subject ?? rng.pick(MINIMATH_SUBJECTS);
-  const gen = GENERATORS[subj]?.[level - 1];
-  if (gen === undefined) throw new RangeError(`no MiniMath generator for ${subj} level ${level}`);
-  const { text, steps, answer } = gen(rng);
+  const gen = version === "v2"
+    ? (LEVEL_SET.has(level) ? CHAIN_GENERATORS[subj] : undefined)
+    : GENERATORS[subj]?.[level - 1];
+  if (gen === undefined) {
+    throw new RangeError(`no MiniMath ${version} generator for ${subj} level ${level}`);
+  }
+  const { text, steps, answer } = gen(rng, level);
   return {
     problem: {
       problem: text,
@@ -91,6 +117,8 @@ interface Gen {
   answer: string;
 }
 type Generator = (rng: Rng) => Gen;
+
+const LEVEL_SET = new Set<number>([1, 2, 3, 4, 5]);
 
 /** `\frac{n}{d}` reduced, as MATH writes answers: `3`, `-\frac{1}{12}`. */
 export function fractionAnswer(n: number, d: number): string {

@@ -9,6 +9,7 @@ import {
   generateProblem,
   MINIMATH_SUBJECTS,
   type MiniMathSubject,
+  type MiniMathVersion,
 } from "./minimath.ts";
 import { type Level, LEVELS, type Problem } from "./problem.ts";
 import { createRng, deriveSeed } from "./rng.ts";
@@ -19,20 +20,21 @@ export const MINIMATH_HELDOUT_SEED = 500_500;
 /** Problems per level in the held-out set. */
 export const MINIMATH_HELDOUT_PER_LEVEL = 100;
 
-let heldOutCache: GeneratedProblem[] | null = null;
-let heldOutTexts: Set<string> | null = null;
+const heldOutCache = new Map<MiniMathVersion, GeneratedProblem[]>();
+const heldOutTexts = new Map<MiniMathVersion, Set<string>>();
 
 /**
- * The held-out MiniMath-500: 100 distinct problems per level (20 per subject), levels 1–5 in
- * order. The same on every call and every machine.
+ * The held-out MiniMath-500 of a version (default `v1`): 100 distinct problems per level (20 per
+ * subject), levels 1–5 in order. The same on every call and every machine.
  */
-export function miniMathHeldOut(): Problem[] {
-  return miniMathHeldOutGenerated().map((g) => g.problem);
+export function miniMathHeldOut(version: MiniMathVersion = "v1"): Problem[] {
+  return miniMathHeldOutGenerated(version).map((g) => g.problem);
 }
 
 /** {@link miniMathHeldOut} with the worked steps. */
-export function miniMathHeldOutGenerated(): GeneratedProblem[] {
-  if (heldOutCache === null) {
+export function miniMathHeldOutGenerated(version: MiniMathVersion = "v1"): GeneratedProblem[] {
+  let cached = heldOutCache.get(version);
+  if (cached === undefined) {
     const rng = createRng(MINIMATH_HELDOUT_SEED);
     const seen = new Set<string>();
     const out: GeneratedProblem[] = [];
@@ -40,7 +42,7 @@ export function miniMathHeldOutGenerated(): GeneratedProblem[] {
       for (let k = 0; k < MINIMATH_HELDOUT_PER_LEVEL; k++) {
         const subject = MINIMATH_SUBJECTS[k % MINIMATH_SUBJECTS.length];
         for (;;) {
-          const g = generateProblem(rng, level, subject);
+          const g = generateProblem(rng, level, subject, version);
           if (seen.has(g.problem.problem)) continue;
           seen.add(g.problem.problem);
           out.push(g);
@@ -48,16 +50,17 @@ export function miniMathHeldOutGenerated(): GeneratedProblem[] {
         }
       }
     }
-    heldOutCache = out;
-    heldOutTexts = seen;
+    cached = out;
+    heldOutCache.set(version, out);
+    heldOutTexts.set(version, seen);
   }
-  return heldOutCache.map((g) => ({ problem: { ...g.problem }, steps: [...g.steps] }));
+  return cached.map((g) => ({ problem: { ...g.problem }, steps: [...g.steps] }));
 }
 
-/** `true` when `problemText` is the text of a held-out MiniMath-500 problem. */
-export function isHeldOut(problemText: string): boolean {
-  if (heldOutTexts === null) miniMathHeldOutGenerated();
-  return heldOutTexts!.has(problemText);
+/** `true` when `problemText` is the text of a held-out MiniMath-500 problem of `version`. */
+export function isHeldOut(problemText: string, version: MiniMathVersion = "v1"): boolean {
+  if (!heldOutTexts.has(version)) miniMathHeldOutGenerated(version);
+  return heldOutTexts.get(version)!.has(problemText);
 }
 
 /** Options for the MiniMath training stream. */
@@ -66,6 +69,8 @@ export interface TrainStreamOptions {
   levels?: readonly Level[];
   /** Subjects to draw from (uniformly). Default: all. */
   subjects?: readonly MiniMathSubject[];
+  /** MiniMath version (default `v1`). */
+  version?: MiniMathVersion;
 }
 
 /**
@@ -79,10 +84,11 @@ export function* miniMathTrainStream(
   const levels = options.levels ?? LEVELS;
   const subjects = options.subjects ?? MINIMATH_SUBJECTS;
   if (levels.length === 0 || subjects.length === 0) throw new RangeError("no levels or subjects");
+  const version = options.version ?? "v1";
   const rng = createRng(deriveSeed(seed, "minimath-train"));
   for (;;) {
-    const g = generateProblem(rng, rng.pick(levels), rng.pick(subjects));
-    if (!isHeldOut(g.problem.problem)) yield g;
+    const g = generateProblem(rng, rng.pick(levels), rng.pick(subjects), version);
+    if (!isHeldOut(g.problem.problem, version)) yield g;
   }
 }
 
@@ -111,6 +117,7 @@ export function miniMathTrainPool(options: TrainPoolOptions): Problem[] {
     const stream = miniMathTrainStream(deriveSeed(options.seed, "pool", level), {
       levels: [level],
       subjects: options.subjects,
+      version: options.version,
     });
     const seen = new Set<string>();
     let misses = 0;
@@ -131,7 +138,10 @@ export function miniMathTrainPool(options: TrainPoolOptions): Problem[] {
 }
 
 /** The first `perLevel` MiniMath-500 problems of each level (all 500 when `perLevel` ≥ 100). */
-export function miniMathHeldOutByLevel(perLevel: number): Problem[] {
-  const held = miniMathHeldOut();
+export function miniMathHeldOutByLevel(
+  perLevel: number,
+  version: MiniMathVersion = "v1",
+): Problem[] {
+  const held = miniMathHeldOut(version);
   return LEVELS.flatMap((l) => held.filter((p) => p.level === l).slice(0, perLevel));
 }

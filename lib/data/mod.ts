@@ -31,9 +31,14 @@ export {
   generateProblem,
   MINIMATH_LIMITS,
   MINIMATH_SUBJECTS,
+  MINIMATH_VERSIONS,
   miniMathId,
+  miniMathLimits,
   type MiniMathSubject,
+  type MiniMathVersion,
+  parseMiniMathVersion,
 } from "./minimath.ts";
+export { CHAIN_GENERATORS, CHAINS_LIMITS } from "./minimath_chains.ts";
 export {
   isHeldOut,
   MINIMATH_HELDOUT_PER_LEVEL,

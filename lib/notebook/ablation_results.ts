@@ -7,13 +7,17 @@
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { pickSamples, readResults } from "../ablation/report.ts";
+import { runDir } from "../ablation/run.ts";
+import type { RunSummary } from "../report/run_summary.ts";
 import type { Problem } from "../data/problem.ts";
-import { miniMathHeldOut } from "../data/minimath_split.ts";
+import { miniMathHeldOutByLevel } from "../data/minimath_split.ts";
+import type { MiniMathVersion } from "../data/minimath.ts";
+import { baseMiniMathVersion } from "../model/bases.ts";
 import type { SampleEntry } from "../report/samples_html.ts";
 import { html, markdown, type Viewable } from "./display.ts";
 import { escapeHtml, mathTextHtml, miniMathToTex, rawTextHtml, texHtml } from "./math_html.ts";
 import { type Missing, notice } from "./missing.ts";
-import { relativeToRoot, resultsDir } from "./paths.ts";
+import { relativeToRoot, repoRoot, resultsDir } from "./paths.ts";
 import type { RunSet } from "./results_views.ts";
 
 /** What the ablation wrote. */
@@ -63,8 +67,22 @@ export async function loadAblationResults(
     dir,
     runsDir,
     reportMarkdown,
-    evalProblems: miniMathHeldOut().slice(0, nEval),
+    // The grid evaluates the first nEval/5 held-out problems of each level of its base's version.
+    evalProblems: miniMathHeldOutByLevel(Math.ceil(nEval / 5), runsMiniMathVersion(runsDir, runs)),
   };
+}
+
+/** The MiniMath version of the base the runs were trained from (their `config.json`). */
+function runsMiniMathVersion(runsDir: string, runs: RunSummary[]): MiniMathVersion {
+  try {
+    const config = JSON.parse(
+      Deno.readTextFileSync(join(runDir(runsDir, runs[0].variant, runs[0].seed), "config.json")),
+    );
+    const base = config.base_dir ?? config.base;
+    return typeof base === "string" ? baseMiniMathVersion(join(repoRoot(), base)) : "v1";
+  } catch {
+    return "v1";
+  }
 }
 
 /** The ablation's own report (`results/ablation.md`), or a notice when it is not written yet. */

@@ -7,15 +7,18 @@
 import pl from "nodejs-polars";
 import type { Problem } from "../data/problem.ts";
 import { miniMathHeldOutByLevel } from "../data/minimath_split.ts";
+import { baseMiniMathVersion } from "../model/bases.ts";
+import { baseModelDir } from "./paths.ts";
 import type { EvalReport, SampleResult } from "../eval/evaluate.ts";
 import { escapeHtml, mathTextHtml, miniMathToTex, rawTextHtml, texHtml } from "./math_html.ts";
 
 /**
  * A level-stratified slice of MiniMath-500: the first `perLevel` held-out problems of each level
- * (subjects cycle within a level, so each slice covers them evenly).
+ * (subjects cycle within a level, so each slice covers them evenly), of the MiniMath version the
+ * base in `baseDir` (default: the notebooks' base) was pretrained on.
  */
-export function miniMathEvalSet(perLevel: number): Problem[] {
-  return miniMathHeldOutByLevel(perLevel);
+export function miniMathEvalSet(perLevel: number, baseDir: string = baseModelDir()): Problem[] {
+  return miniMathHeldOutByLevel(perLevel, baseMiniMathVersion(baseDir));
 }
 
 /**

@@ -10,6 +10,7 @@ import type { TopLevelSpec } from "vega-lite";
 import type { Problem } from "../data/problem.ts";
 import { createRng } from "../data/rng.ts";
 import { miniMathTrainStream } from "../data/minimath_split.ts";
+import type { MiniMathVersion } from "../data/minimath.ts";
 import { loadConfig, type Qwen2Config } from "../model/config.ts";
 import { type CorpusMix, type SolutionKind, writeSolution } from "../pretrain/corpus.ts";
 import type { PretrainStep } from "../pretrain/pretrain.ts";
@@ -91,8 +92,14 @@ export function corpusMixTable(mix: CorpusMix): pl.DataFrame {
  * One training problem (level `level`) written as each kind of corpus solution: the problem
  * typeset, each completion verbatim (what the model is trained to emit).
  */
-export function corpusExamplesHtml(mix: CorpusMix, seed: number, level = 3): string {
-  const gen = miniMathTrainStream(seed, { levels: [level as Problem["level"]] }).next().value!;
+export function corpusExamplesHtml(
+  mix: CorpusMix,
+  seed: number,
+  level = 3,
+  version: MiniMathVersion = "v1",
+): string {
+  const gen = miniMathTrainStream(seed, { levels: [level as Problem["level"]], version }).next()
+    .value!;
   const rng = createRng(seed);
   const kinds = Object.keys(mix) as SolutionKind[];
   const problem = `<p><b>Problem</b> (level ${gen.problem.level}, ${gen.problem.subject}): ${

@@ -23,7 +23,12 @@
  */
 import { createRng, deriveSeed, type Rng } from "../data/rng.ts";
 import { isHeldOut } from "../data/minimath_split.ts";
-import { type GeneratedProblem, generateProblem, MINIMATH_SUBJECTS } from "../data/minimath.ts";
+import {
+  type GeneratedProblem,
+  generateProblem,
+  MINIMATH_SUBJECTS,
+  type MiniMathVersion,
+} from "../data/minimath.ts";
 import { LEVELS, type Problem } from "../data/problem.ts";
 
 /** Kinds of worked solutions in the corpus. */
@@ -227,20 +232,22 @@ export function slippedSteps(gen: GeneratedProblem, wrong: string): string[] {
 
 /**
  * An endless seeded stream of corpus examples over all levels and subjects, skipping every
- * held-out MiniMath-500 problem. `passes` adds re-check passes to every non-rambling solution.
+ * held-out MiniMath-500 problem of its version. `passes` adds re-check passes to every
+ * non-rambling solution.
  */
 export function* corpusStream(
   seed: number,
   mix: CorpusMix = DEFAULT_MIX,
   passes: PassSpec | null = null,
+  version: MiniMathVersion = "v1",
 ): Generator<CorpusExample> {
   const rng = createRng(deriveSeed(seed, "pretrain-corpus"));
   const kinds = Object.keys(mix) as SolutionKind[];
   const total = kinds.reduce((s, k) => s + mix[k], 0);
   if (!(total > 0)) throw new RangeError("corpus mix: weights must sum to a positive number");
   for (;;) {
-    const gen = generateProblem(rng, rng.pick(LEVELS), rng.pick(MINIMATH_SUBJECTS));
-    if (isHeldOut(gen.problem.problem)) continue;
+    const gen = generateProblem(rng, rng.pick(LEVELS), rng.pick(MINIMATH_SUBJECTS), version);
+    if (isHeldOut(gen.problem.problem, version)) continue;
     let u = rng.next() * total;
     let kind = kinds[kinds.length - 1];
     for (const k of kinds) {

@@ -13,6 +13,7 @@ import {
   DEFAULT_MIX,
   type PassSpec,
 } from "./corpus.ts";
+import type { MiniMathVersion } from "../data/minimath.ts";
 import { tokenLogProbs } from "../model/logprobs.ts";
 import type { Qwen2Model } from "../model/qwen2.ts";
 import type { PromptCodec } from "../rl/policy.ts";
@@ -53,6 +54,8 @@ export interface PretrainConfig {
    * block early, are over-learned); the bases made before this field existed used it.
    */
   loss_norm?: "pool" | "batch";
+  /** The MiniMath version the corpus is drawn from (default `v1`, the first bases'). */
+  minimath?: MiniMathVersion;
 }
 
 /** Metrics of one pretraining step. */
@@ -166,7 +169,12 @@ export function* pretrainBatches(
   codec: PromptCodec,
   maxLen: number,
 ): Generator<PretrainBatch> {
-  const stream = corpusStream(config.seed, config.mix ?? DEFAULT_MIX, config.passes ?? null);
+  const stream = corpusStream(
+    config.seed,
+    config.mix ?? DEFAULT_MIX,
+    config.passes ?? null,
+    config.minimath ?? "v1",
+  );
   for (;;) {
     const pool: { ids: number[]; start: number }[] = [];
     for (let i = 0; i < 4 * config.batch_size; i++) {

@@ -7,6 +7,7 @@
 
 import { deriveSeed } from "../data/rng.ts";
 import { createMiniMathSampler } from "../curriculum/minimath_sampler.ts";
+import { baseMiniMathVersion } from "../model/bases.ts";
 import { curriculumSchedule, grpoConfigFor, loadCharPolicy } from "../ablation/run.ts";
 import { PRESETS, variantByName } from "../ablation/variants.ts";
 import { rewardPreset } from "../reward/presets.ts";
@@ -30,6 +31,7 @@ export function profileGrpoStep(
     perLevel: preset.pool_per_level,
     batchSize: grpo.prompts_per_step,
     schedule: curriculumSchedule(variant.train!.curriculum, grpo.steps),
+    version: baseMiniMathVersion(baseDir),
   });
   const trainer = new GRPOTrainer(policy, rewardPreset(variant.train!.reward), sampler, grpo);
   try {
