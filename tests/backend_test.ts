@@ -614,39 +614,49 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fused attention over a KV cache matches cpu (prefill, steps, chunks, growth)",
+  name: "fused attention over a KV cache matches cpu (prefill, steps, chunks, growth, shapes)",
   ...opts,
   async fn() {
-    const [B, nh, nkv, hd] = [3, 4, 2, 8];
+    // [B, nh, nkv, hd]: head pairs and a lone head per kv head (g = 2, 3, 1), head sizes with
+    // 8-wide value columns (8, 32, 40) and without (4, 12).
+    const shapes = [[3, 4, 2, 8], [3, 6, 2, 32], [2, 3, 3, 12], [2, 2, 1, 40], [3, 4, 2, 4]];
     // (T, key mask of this call's tokens per row): a left-padded prefill, single steps (one row
-    // finished), a 2-token chunk.
+    // finished), a 2-token chunk, then enough steps for sweeps of 32 slots and a padded slot.
     const calls: [number, number[][]][] = [
       [4, [[0, 0, 1, 1], [1, 1, 1, 1], [0, 0, 0, 1]]],
       [1, [[1], [1], [1]]],
       [1, [[1], [0], [1]]],
       [2, [[1, 1], [1, 0], [1, 1]]],
       [1, [[1], [1], [1]]],
+      [29, [[...Array(29)].map((_, i) => (i === 5 ? 0 : 1)), Array(29).fill(1), Array(29).fill(1)]],
+      [1, [[1], [1], [0]]],
+      [1, [[1], [1], [1]]],
     ];
-    for (const reserve of [0, 16]) {
-      await compareWithCpu(`cachedAttention reserve ${reserve}`, () => {
-        const cache = new KVCache();
-        cache.reserve = reserve;
-        const seen: number[][] = [[], [], []];
-        const outs: tf.Tensor[] = [];
-        let past = 0;
-        calls.forEach(([T, m], i) => {
-          m.forEach((row, b) => seen[b].push(...row));
-          const q = rand([B, nh, T, hd], 350 + i) as tf.Tensor4D;
-          const k = rand([B, nkv, T, hd], 360 + i) as tf.Tensor4D;
-          const v = rand([B, nkv, T, hd], 370 + i) as tf.Tensor4D;
-          outs.push(cachedAttention(q, k, v, cache, 0, tf.tensor2d(seen), past));
-          past += T;
+    for (const [B, nh, nkv, hd] of shapes) {
+      const dims = { batch: B, seq: 0, heads: nh, kvHeads: nkv, headDim: hd };
+      for (const reserve of [0, 16]) {
+        await compareWithCpu(`cachedAttention ${[B, nh, nkv, hd]} reserve ${reserve}`, () => {
+          const cache = new KVCache();
+          cache.reserve = reserve;
+          const seen: number[][] = [...Array(B)].map(() => []);
+          const outs: tf.Tensor[] = [];
+          let past = 0;
+          calls.forEach(([T, m], i) => {
+            m.slice(0, B).forEach((row, b) => seen[b].push(...row));
+            const qkv = tf.mul(rand([B * T, (nh + 2 * nkv) * hd], 350 + i), 2) as tf.Tensor2D;
+            const bias = rand([(nh + 2 * nkv) * hd], 360 + i) as tf.Tensor1D;
+            const angle = tf.mul(rand([B * T, hd], 370 + i), 3);
+            const [cos, sin] = [tf.cos(angle), tf.sin(angle)] as tf.Tensor2D[];
+            const d = { ...dims, seq: T };
+            outs.push(cachedAttention(qkv, bias, cos, sin, d, cache, 0, tf.tensor2d(seen), past));
+            past += T;
+          });
+          // The cached values (keys may be stored transposed).
+          outs.push(tf.slice(cache.values[0], [0, 0, 0, 0], [-1, -1, past, -1]));
+          cache.dispose();
+          return outs;
         });
-        // The cached values (keys may be stored transposed).
-        outs.push(tf.slice(cache.values[0], [0, 0, 0, 0], [-1, -1, past, -1]));
-        cache.dispose();
-        return outs;
-      });
+      }
     }
   },
 });

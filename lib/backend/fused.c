@@ -323,79 +323,197 @@ void ssr_softmax_grad(const float *restrict y, const float *restrict dy, float *
 /* ---------------------------------------------------------------- attention over a KV cache */
 
 /*
- * Incremental attention (no gradient). First writes this call's keys and values
- * kNew, vNew [B, nkv, T, hd] into the caches at slots S0 … S0+T−1, in place: keys transposed,
- * kc [B, nkv, hd, cap] (so a query's scores are a vectorized sweep over the slots), values
- * vc [B, nkv, cap, hd]. Then every query q [B, nh, T, hd] (head h reads kv head h / (nh/nkv))
- * softmax-weights the values of the slots it may see (s ≤ S0 + t, keyMask [B, S0+T] ≠ 0) into
- * out [B, T, nh, hd]. A query that sees no key gets 0 (as in ssr_attn_softmax). `scratch`
- * holds B·(S0+T) floats; cap must be a multiple of 8 (score sweeps read whole groups of 8 slots).
+ * Scores of NQ (1 or 2, a compile-time constant after inlining) query rows q[h] against slots
+ * [0, n8) of the transposed keys Kt [hd, cap] into sc[h][0 … n8): 4 groups of 8 slots per sweep
+ * over hd, so every key load feeds NQ·4 independent accumulators. Each score is Σ_i q[i]·k[i] in
+ * order of i.
  */
-void ssr_cached_attention(const float *restrict q, const float *restrict kNew,
-                          const float *restrict vNew, float *restrict kc, float *restrict vc,
+static inline __attribute__((always_inline)) void cached_scores(const float *restrict Kt,
+                                                                int64_t cap, const float *q[2],
+                                                                float *sc[2], int hd, int n8,
+                                                                const int NQ) {
+  int s = 0;
+  for (; s + 4 * LANES <= n8; s += 4 * LANES) {
+    v8 acc[2][4];
+    for (int h = 0; h < NQ; h++)
+      for (int u = 0; u < 4; u++) acc[h][u] = (v8){0};
+    for (int i = 0; i < hd; i++) {
+      const float *kr = Kt + (int64_t)i * cap + s;
+      v8 k0 = *(const v8u *)kr, k1 = *(const v8u *)(kr + LANES),
+         k2 = *(const v8u *)(kr + 2 * LANES), k3 = *(const v8u *)(kr + 3 * LANES);
+      for (int h = 0; h < NQ; h++) {
+        float x = q[h][i];
+        acc[h][0] += x * k0;
+        acc[h][1] += x * k1;
+        acc[h][2] += x * k2;
+        acc[h][3] += x * k3;
+      }
+    }
+    for (int h = 0; h < NQ; h++)
+      for (int u = 0; u < 4; u++) memcpy(sc[h] + s + u * LANES, &acc[h][u], sizeof(v8));
+  }
+  for (; s < n8; s += LANES) {
+    v8 acc[2];
+    for (int h = 0; h < NQ; h++) acc[h] = (v8){0};
+    for (int i = 0; i < hd; i++) {
+      v8 k0 = *(const v8u *)(Kt + (int64_t)i * cap + s);
+      for (int h = 0; h < NQ; h++) acc[h] += q[h][i] * k0;
+    }
+    for (int h = 0; h < NQ; h++) memcpy(sc[h] + s, &acc[h], sizeof(v8));
+  }
+}
+
+/*
+ * Softmax numerators in place over sc[0 … n): exp(sc − max) over the slots with km ≠ 0 (all of
+ * them when `dense`), 0 elsewhere. Returns their sum, 0 when no slot is visible.
+ */
+static inline float cached_softmax(float *sc, const float *km, int n, int dense) {
+  if (!dense)
+    for (int s = 0; s < n; s++) sc[s] = km[s] != 0 ? sc[s] : -INFINITY;
+  float m = row_max(sc, n);
+  if (m == -INFINITY) return 0;
+  if (dense) return row_exp(sc, sc, n, m);
+  float s8[LANES] = {0};
+  int j = 0;
+  for (; j + LANES <= n; j += LANES)
+    for (int l = 0; l < LANES; l++) {
+      float e = km[j + l] != 0 ? ssr_expf(sc[j + l] - m) : 0.0f;
+      sc[j + l] = e;
+      s8[l] += e;
+    }
+  float sum = 0;
+  for (int l = 0; l < LANES; l++) sum += s8[l];
+  for (; j < n; j++) {
+    float e = km[j] != 0 ? ssr_expf(sc[j] - m) : 0.0f;
+    sc[j] = e;
+    sum += e;
+  }
+  return sum;
+}
+
+/*
+ * o[h] = inv[h]·Σ_s p[h][s]·V[s] over slots [0, n) of V [cap, hd], for NQ (1 or 2) heads: each
+ * value row loaded once for both, 32 columns of each head's output held in registers.
+ */
+static inline __attribute__((always_inline)) void cached_values(const float *restrict V,
+                                                                float *p[2], float *o[2],
+                                                                const float inv[2], int hd,
+                                                                int n, const int NQ) {
+  if (hd % LANES) {
+    for (int h = 0; h < NQ; h++) {
+      for (int i = 0; i < hd; i++) o[h][i] = 0;
+      for (int s = 0; s < n; s++) {
+        const float w = p[h][s], *vr = V + (int64_t)s * hd;
+        for (int i = 0; i < hd; i++) o[h][i] += w * vr[i];
+      }
+      for (int i = 0; i < hd; i++) o[h][i] *= inv[h];
+    }
+    return;
+  }
+  int i0 = 0;
+  for (; i0 + 4 * LANES <= hd; i0 += 4 * LANES) {
+    v8 acc[2][4];
+    for (int h = 0; h < NQ; h++)
+      for (int u = 0; u < 4; u++) acc[h][u] = (v8){0};
+    for (int s = 0; s < n; s++) {
+      const float *vr = V + (int64_t)s * hd + i0;
+      v8 v0 = *(const v8u *)vr, v1 = *(const v8u *)(vr + LANES),
+         v2 = *(const v8u *)(vr + 2 * LANES), v3 = *(const v8u *)(vr + 3 * LANES);
+      for (int h = 0; h < NQ; h++) {
+        float w = p[h][s];
+        acc[h][0] += w * v0;
+        acc[h][1] += w * v1;
+        acc[h][2] += w * v2;
+        acc[h][3] += w * v3;
+      }
+    }
+    for (int h = 0; h < NQ; h++)
+      for (int u = 0; u < 4; u++) {
+        v8 r = acc[h][u] * inv[h];
+        memcpy(o[h] + i0 + u * LANES, &r, sizeof(v8));
+      }
+  }
+  for (; i0 < hd; i0 += LANES) {
+    v8 acc[2];
+    for (int h = 0; h < NQ; h++) acc[h] = (v8){0};
+    for (int s = 0; s < n; s++) {
+      v8 v0 = *(const v8u *)(V + (int64_t)s * hd + i0);
+      for (int h = 0; h < NQ; h++) acc[h] += p[h][s] * v0;
+    }
+    for (int h = 0; h < NQ; h++) {
+      v8 r = acc[h] * inv[h];
+      memcpy(o[h] + i0, &r, sizeof(v8));
+    }
+  }
+}
+
+/*
+ * Incremental attention (no gradient) straight from the fused q/k/v projection
+ * qkv [B, T, (nh + 2·nkv)·hd]: adds the bias and rotates q and k by cos/sin [B·T, hd] (as
+ * ssr_qkv_heads), writes this call's keys and values into the caches at slots S0 … S0+T−1, in
+ * place — keys transposed, kc [B, nkv, hd, cap] (a query's scores are a vectorized sweep over the
+ * slots), values vc [B, nkv, cap, hd] — then every query (head h reads kv head h / (nh/nkv))
+ * softmax-weights the values of the slots it may see (s ≤ S0 + t, keyMask [B, S0+T] ≠ 0) into
+ * out [B, T, nh, hd]; the two heads of a pair sharing a kv head are swept together. A query that
+ * sees no key gets 0 (as in ssr_attn_softmax). `scratch` holds B·(T·nh·hd + 2·S8) floats, S8 =
+ * S0 + T rounded up to a multiple of 8; so must cap be (score sweeps read whole groups of 8).
+ */
+void ssr_cached_attention(const float *restrict qkv, const float *restrict bias,
+                          const float *restrict cos, const float *restrict sin,
+                          float *restrict kc, float *restrict vc,
                           const float *restrict keyMask, float *restrict out,
                           float *restrict scratch, int B, int nh, int nkv, int T, int hd,
                           int cap, int S0) {
-  int S = S0 + T, g = nh / nkv;
+  int S = S0 + T, g = nh / nkv, S8 = (S + LANES - 1) / LANES * LANES;
+  int width = (nh + 2 * nkv) * hd;
+  int64_t per = (int64_t)T * nh * hd + 2 * S8; /* scratch per row: rotated q, two score rows */
   PARALLEL_FOR((int64_t)B * nh * T * S * hd / 8)
   for (int b = 0; b < B; b++) {
-    for (int j = 0; j < nkv; j++) {
-      int64_t head = (int64_t)b * nkv + j;
-      float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
-      for (int t = 0; t < T; t++) {
-        const float *kr = kNew + (head * T + t) * hd;
-        for (int i = 0; i < hd; i++) Kt[(int64_t)i * cap + S0 + t] = kr[i];
+    float *qb = scratch + b * per, *sc = qb + (int64_t)T * nh * hd;
+    for (int t = 0; t < T; t++) {
+      int64_t n = (int64_t)b * T + t;
+      const float *row = qkv + n * width, *c = cos + n * hd, *s = sin + n * hd;
+      for (int h = 0; h < nh; h++)
+        rope_row(row + h * hd, bias + h * hd, c, s, qb + ((int64_t)h * T + t) * hd, hd);
+      for (int j = 0; j < nkv; j++) {
+        int64_t head = (int64_t)b * nkv + j;
+        float k[hd], *Kt = kc + head * hd * cap + S0 + t;
+        float *vr = vc + (head * cap + S0 + t) * hd;
+        rope_row(row + (nh + j) * hd, bias + (nh + j) * hd, c, s, k, hd);
+        for (int i = 0; i < hd; i++) Kt[(int64_t)i * cap] = k[i];
+        const float *xv = row + (nh + nkv + j) * hd, *bv = bias + (nh + nkv + j) * hd;
+        for (int i = 0; i < hd; i++) vr[i] = xv[i] + bv[i];
       }
-      memcpy(V + (int64_t)S0 * hd, vNew + head * T * hd, sizeof(float) * T * hd);
     }
-    float *sc = scratch + (int64_t)b * S;
     const float *km = keyMask + (int64_t)b * S;
     int dense = 1;
     for (int s = 0; s < S; s++) dense &= km[s] != 0;
-    for (int h = 0; h < nh; h++) {
-      int64_t head = (int64_t)b * nkv + h / g;
+    for (int j = 0; j < nkv; j++) {
+      int64_t head = (int64_t)b * nkv + j;
       const float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
       for (int t = 0; t < T; t++) {
-        const float *qr = q + (((int64_t)b * nh + h) * T + t) * hd;
-        float *o = out + (((int64_t)b * T + t) * nh + h) * hd;
-        int lim = S0 + t + 1;
-        for (int s0 = 0; s0 < lim; s0 += LANES) { /* cap is a multiple of LANES */
-          v8 acc = {0};
-          for (int i = 0; i < hd; i++) acc += qr[i] * *(const v8u *)(Kt + (int64_t)i * cap + s0);
-          float part[LANES];
-          memcpy(part, &acc, sizeof part);
-          for (int l = 0; l < LANES && s0 + l < lim; l++) sc[s0 + l] = part[l];
-        }
-        float m = -INFINITY;
-        if (dense)
-          m = row_max(sc, lim);
-        else
-          for (int s = 0; s < lim; s++) m = km[s] != 0 && sc[s] > m ? sc[s] : m;
-        for (int i = 0; i < hd; i++) o[i] = 0;
-        if (m == -INFINITY) continue; /* no visible key */
-        float sum;
-        if (dense)
-          sum = row_exp(sc, sc, lim, m);
-        else {
-          sum = 0;
-          for (int s = 0; s < lim; s++) {
-            float e = km[s] != 0 ? ssr_expf(sc[s] - m) : 0.0f;
-            sc[s] = e;
-            sum += e;
+        int lim = S0 + t + 1, n8 = (lim + LANES - 1) / LANES * LANES;
+        for (int h0 = j * g; h0 < (j + 1) * g; h0 += 2) {
+          int nq = h0 + 1 < (j + 1) * g ? 2 : 1;
+          const float *qs[2];
+          float *os[2], *ps[2] = {sc, sc + S8}, inv[2];
+          for (int u = 0; u < nq; u++) {
+            qs[u] = qb + ((int64_t)(h0 + u) * T + t) * hd;
+            os[u] = out + (((int64_t)b * T + t) * nh + h0 + u) * hd;
           }
-        }
-        float inv = 1.0f / sum;
-        int s = 0;
-        for (; s + 4 <= lim; s += 4) { /* 4 slots per pass over o */
-          const float *v0 = V + (int64_t)s * hd;
-          const float p0 = sc[s] * inv, p1 = sc[s + 1] * inv, p2 = sc[s + 2] * inv,
-                      p3 = sc[s + 3] * inv;
-          for (int i = 0; i < hd; i++)
-            o[i] += p0 * v0[i] + p1 * v0[hd + i] + p2 * v0[2 * hd + i] + p3 * v0[3 * hd + i];
-        }
-        for (; s < lim; s++) {
-          const float p = sc[s] * inv, *vr = V + (int64_t)s * hd;
-          for (int i = 0; i < hd; i++) o[i] += p * vr[i];
+          if (nq == 2) cached_scores(Kt, cap, qs, ps, hd, n8, 2);
+          else cached_scores(Kt, cap, qs, ps, hd, n8, 1);
+          float sum = 0;
+          for (int u = 0; u < nq; u++) {
+            sum = cached_softmax(ps[u], km, lim, dense);
+            inv[u] = 1.0f / sum;
+          }
+          if (sum == 0) { /* no visible key (the same for both heads) */
+            for (int u = 0; u < nq; u++) memset(os[u], 0, sizeof(float) * hd);
+            continue;
+          }
+          if (nq == 2) cached_values(V, ps, os, inv, hd, lim, 2);
+          else cached_values(V, ps, os, inv, hd, lim, 1);
         }
       }
     }

@@ -51,21 +51,26 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
       lib.ssr_attn_softmax(w(scores), w(keyMask), w(probs), B, H, T, S, attrs.past);
       return probs;
     },
-    // Writes k and v into the caches kc [B, nkv, hd, cap] (keys transposed) and
-    // vc [B, nkv, cap, hd] in place (see ssr_cached_attention).
-    [FUSED.cachedAttention]: ({ inputs: { q, k, v, kc, vc, keyMask }, backend, attrs }) => {
-      const [B, nh, T, hd] = q.shape, [, nkv, , cap] = kc.shape;
-      const S0 = attrs.past;
+    // From the q/k/v projection (bias, RoPE), writes this call's keys and values into the caches
+    // kc [B, nkv, hd, cap] (keys transposed) and vc [B, nkv, cap, hd] in place, then attends
+    // (see ssr_cached_attention).
+    [FUSED.cachedAttention]: (
+      { inputs: { qkv, bias, cos, sin, kc, vc, keyMask }, backend, attrs },
+    ) => {
+      const { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd, past: S0 } =
+        attrs as unknown as HeadAttrs & { past: number };
+      const cap = kc.shape[3];
       if (S0 + T > cap || cap % 8) {
         throw new Error(`cached attention: capacity ${cap}, ${S0 + T} slots`);
       }
       const out = backend.makeOutput([B, T, nh, hd], "float32");
-      const scratch = new Float32Array(B * (S0 + T));
+      const scratch = new Float32Array(B * (T * nh * hd + 2 * 8 * Math.ceil((S0 + T) / 8)));
       const w = (t: TensorInfo) => heapF32(backend, t);
       lib.ssr_cached_attention(
-        w(q),
-        w(k),
-        w(v),
+        w(qkv),
+        w(bias),
+        w(cos),
+        w(sin),
         w(kc),
         w(vc),
         w(keyMask),

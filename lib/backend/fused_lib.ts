@@ -40,7 +40,7 @@ export const FUSED_SYMBOLS = {
   ssr_qkv_heads: proc(P, P, P, P, P, P, P, I, I, I, I, I),
   ssr_qkv_heads_grad: proc(P, P, P, P, P, P, I, I, I, I, I),
   ssr_attn_softmax: proc(P, P, P, I, I, I, I, I),
-  ssr_cached_attention: proc(P, P, P, P, P, P, P, P, I, I, I, I, I, I, I),
+  ssr_cached_attention: proc(P, P, P, P, P, P, P, P, P, I, I, I, I, I, I, I),
   ssr_causal_softmax_grad: proc(P, P, I, I),
   ssr_softmax_grad: proc(P, P, P, I, I),
   ssr_swiglu: proc(P, P, I, I),

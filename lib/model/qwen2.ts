@@ -234,11 +234,13 @@ export class Qwen2Model {
         const lw = w.layers[i];
         // --- attention: q [B, nh, T, hd], k and v [B, nkv, T, hd] ---
         const qkv = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.qkv) as tf.Tensor2D;
-        const { q, k, v } = qkvHeads(qkv, lw.qkvBias, cosT, sinT, dims);
         // GQA without repeating K/V; [B, T, nh, hd]
-        const att = cache
-          ? cachedAttention(q, k, v, cache, i, maskT, S0)
-          : attention(q, k, v, maskT);
+        let att: tf.Tensor4D;
+        if (cache) att = cachedAttention(qkv, lw.qkvBias, cosT, sinT, dims, cache, i, maskT, S0);
+        else {
+          const { q, k, v } = qkvHeads(qkv, lw.qkvBias, cosT, sinT, dims);
+          att = attention(q, k, v, maskT);
+        }
         x = tf.add(x, tf.matMul(tf.reshape(att, [N, nh * hd]), lw.o));
         // --- MLP (SwiGLU) ---
         const gu = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.gateUp);

@@ -1,38 +1,45 @@
 /**
  * Attention of one forward's queries over a KV cache, appending that forward's keys and values
- * to it (incremental decoding; no gradient). Where the backend has the kernel, the cache holds
- * preallocated slots that the kernel fills in place — keys transposed, `[B, nkv, hd, capacity]`,
- * values `[B, nkv, capacity, hd]` — and scores, masked softmax and the weighted sum of values
- * are one pass per query: no concat of the whole cache per token, no batched matmuls of one row
- * each. Elsewhere: concat, matmuls and the attention softmax, keys `[B, nkv, S, hd]`.
+ * to it (incremental decoding; no gradient), from the fused q/k/v projection. Where the backend
+ * has the kernel, one call adds the bias, rotates q and k (RoPE), writes k and v into
+ * preallocated cache slots in place — keys transposed, `[B, nkv, hd, capacity]`, values
+ * `[B, nkv, capacity, hd]` — and computes scores, masked softmax and the weighted sum of values
+ * in one pass per query: no q/k/v head tensors, no concat of the whole cache per token, no
+ * batched matmuls of one row each. Elsewhere: {@linkcode qkvHeads}, then concat, matmuls and the
+ * attention softmax, keys `[B, nkv, S, hd]`.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { FUSED } from "../../backend/fused_kernels.ts";
+import { FUSED, type HeadAttrs } from "../../backend/fused_kernels.ts";
 import type { KVCache } from "../kv_cache.ts";
 import { hasKernel } from "./available.ts";
 import { attentionSoftmax } from "./attention_softmax.ts";
+import { qkvHeads } from "./qkv_heads.ts";
 
 /**
- * `q` `[B, nh, T, hd]` attends to the cached keys/values of `layer` (slots `0 … past−1`) and to
- * this call's `k`, `v` `[B, nkv, T, hd]`, which are appended to the cache. `keyMask` `[B, past+T]`
- * marks real tokens. Returns `[B, T, nh, hd]`. Heads h = kv·(nh/nkv) + j share kv head kv.
+ * The queries of `qkv` `[B·T, (nh + 2·nkv)·hd]` (+ `bias`, rotated by the per-token `cos`/`sin`
+ * rows `[B·T, hd]`, as {@linkcode qkvHeads}) attend to the cached keys/values of `layer` (slots
+ * `0 … past−1`) and to this call's keys and values, which are appended to the cache. `keyMask`
+ * `[B, past+T]` marks real tokens. Returns `[B, T, nh, hd]`. Heads h = kv·(nh/nkv) + j share kv
+ * head kv.
  */
 export function cachedAttention(
-  q: tf.Tensor4D,
-  k: tf.Tensor4D,
-  v: tf.Tensor4D,
+  qkv: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  cos: tf.Tensor2D,
+  sin: tf.Tensor2D,
+  dims: HeadAttrs,
   cache: KVCache,
   layer: number,
   keyMask: tf.Tensor2D,
   past: number,
 ): tf.Tensor4D {
   if (!hasKernel(FUSED.cachedAttention)) {
-    return cachedAttentionReference(q, k, v, cache, layer, keyMask, past);
+    return cachedAttentionReference(qkv, bias, cos, sin, dims, cache, layer, keyMask, past);
   }
-  const [B, nkv, T, hd] = k.shape;
+  const { batch: B, seq: T, kvHeads: nkv, headDim: hd } = dims;
   let kc = cache.keys[layer], vc = cache.values[layer];
   const needed = past + T;
   const capacity = vc?.shape[2] ?? 0;
@@ -44,17 +51,22 @@ export function cachedAttention(
   }
   return tf.engine().runKernel(
     FUSED.cachedAttention,
-    { q, k, v, kc, vc, keyMask },
-    { past },
+    { qkv, bias, cos, sin, kc, vc, keyMask },
+    { ...dims, past } as unknown as tf.NamedAttrMap,
   ) as tf.Tensor4D;
 }
 
-/** The composite definition: concat onto the cache, scores, attention softmax, values. */
+/**
+ * The composite definition: {@linkcode qkvHeads}, concat onto the cache, scores, attention
+ * softmax, values.
+ */
 export function cachedAttentionReference(
-  ...[q, k, v, cache, layer, keyMask, past]: Parameters<typeof cachedAttention>
+  ...[qkv, bias, cos, sin, dims, cache, layer, keyMask, past]: Parameters<typeof cachedAttention>
 ): tf.Tensor4D {
-  const [B, nh, T, hd] = q.shape, nkv = k.shape[1], g = nh / nkv, S = past + T;
+  const { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd } = dims;
+  const g = nh / nkv, S = past + T;
   return tf.tidy(() => {
+    const { q, k, v } = qkvHeads(qkv, bias, cos, sin, dims);
     let keys = k, values = v;
     if (past > 0) {
       const head = (t: tf.Tensor4D) => tf.slice(t, [0, 0, 0, 0], [-1, -1, past, -1]);
