@@ -18,6 +18,10 @@ import { AdamW } from "../lib/train/adamw.ts";
 import { attention } from "../lib/model/fused/attention.ts";
 import { attentionSoftmax } from "../lib/model/fused/attention_softmax.ts";
 import { cachedAttention } from "../lib/model/fused/cached_attention.ts";
+import {
+  cachedDecoderLayer,
+  cachedDecoderLayerReference,
+} from "../lib/model/fused/decoder_layer.ts";
 import { targetLogProbs } from "../lib/model/fused/log_probs.ts";
 import { qkvHeads } from "../lib/model/fused/qkv_heads.ts";
 import { rmsNorm } from "../lib/model/fused/rms_norm.ts";
@@ -657,6 +661,79 @@ Deno.test({
           return outs;
         });
       }
+    }
+  },
+});
+
+/** Decoder-layer calls over one cache: a left-padded prefill, steps (one with a finished row). */
+function decoderLayerCalls(
+  [B, nh, nkv, hd, H, I]: number[],
+  layer: typeof cachedDecoderLayer,
+): tf.Tensor[] {
+  const calls: [number, number[][]][] = [
+    [5, [[0, 0, 1, 1, 1], [1, 1, 1, 1, 1], [0, 0, 0, 0, 1]]],
+    [1, [[1], [1], [1]]],
+    [1, [[1], [0], [1]]],
+    [3, [[1, 1, 1], [1, 0, 1], [1, 1, 0]]],
+    [1, [[1], [1], [1]]],
+  ];
+  const W = (nh + 2 * nkv) * hd;
+  const w = {
+    qkv: tf.mul(rand([H, W], 380), 0.3) as tf.Tensor2D,
+    qkvBias: rand([W], 381) as tf.Tensor1D,
+    o: tf.mul(rand([nh * hd, H], 382), 0.3) as tf.Tensor2D,
+    gateUp: tf.mul(rand([H, 2 * I], 383), 0.3) as tf.Tensor2D,
+    down: tf.mul(rand([I, H], 384), 0.3) as tf.Tensor2D,
+  };
+  const cache = new KVCache();
+  const seen: number[][] = [...Array(B)].map(() => []);
+  const outs: tf.Tensor[] = [];
+  let past = 0;
+  calls.forEach(([T, m], i) => {
+    m.slice(0, B).forEach((row, b) => seen[b].push(...row));
+    const x = tf.mul(rand([B * T, H], 390 + i), 2) as tf.Tensor2D;
+    const angle = tf.mul(rand([B * T, hd], 395 + i), 3);
+    const [cos, sin] = [tf.cos(angle), tf.sin(angle)] as tf.Tensor2D[];
+    const dims = { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd };
+    outs.push(layer(x, w, cos, sin, dims, cache, 0, tf.tensor2d(seen), past, 1e-6));
+    past += T;
+  });
+  outs.push(tf.slice(cache.values[0], [0, 0, 0, 0], [-1, -1, past, -1]));
+  cache.dispose();
+  return outs;
+}
+
+// [B, nh, nkv, hd, H, I]
+const LAYER_SHAPES = [[3, 4, 2, 8, 32, 48], [2, 4, 2, 32, 128, 96], [3, 4, 2, 4, 16, 24]];
+
+Deno.test({
+  name: "fused decoder layer over a KV cache matches cpu",
+  ...opts,
+  async fn() {
+    for (const shape of LAYER_SHAPES) {
+      await compareWithCpu(
+        `cachedDecoderLayer ${shape}`,
+        () => decoderLayerCalls(shape, cachedDecoderLayer),
+        3e-4,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "fused decoder layer gives the bits of its ops one by one on native",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    for (const shape of LAYER_SHAPES) {
+      const fused = await on("native", () => decoderLayerCalls(shape, cachedDecoderLayer));
+      if (!tf.getKernel(FUSED.cachedDecoderLayer, "native")) continue; // no fused library here
+      const ops = await on("native", () => decoderLayerCalls(shape, cachedDecoderLayerReference));
+      fused.forEach((a, i) => {
+        if (!a.data.every((v, j) => Object.is(v, ops[i].data[j]))) {
+          throw new Error(`${shape}: output ${i} differs from the ops one by one`);
+        }
+      });
     }
   },
 });

@@ -547,6 +547,47 @@ void ssr_swiglu_grad(const float *restrict gu, const float *restrict dy, float *
   }
 }
 
+/* ---------------------------------------------------------------- decoder layer over a KV cache */
+
+/* x[i] += y[i]. */
+static void add_into(float *restrict x, const float *restrict y, int64_t n) {
+  PARALLEL_FOR(n)
+  for (int64_t i = 0; i < n; i++) x[i] += y[i];
+}
+
+/*
+ * One decoder layer of incremental decoding (no gradient), in place on the residual stream
+ * x [N = B·T, H]: x += (cached attention of rmsnorm(x)·Wqkv)·Wo, then
+ * x += swiglu(rmsnorm(x)·Wgu)·Wdown — the kernels the layer's ops run one by one (ssr_rmsnorm,
+ * ssr_sgemm, ssr_cached_attention, ssr_swiglu, then an add), in the same order on the same
+ * values, so the same bits, in one call. Weights [in, out]: wqkv [H, W = (nh + 2·nkv)·hd] with
+ * its bias bqkv [W], wo [nh·hd, H], wgu [H, 2I], wdown [I, H]. cos, sin, kc, vc, keyMask, cap and
+ * S0 as in ssr_cached_attention. `scratch` holds N·(2H + W + nh·hd + 3I) floats, then what
+ * ssr_cached_attention needs. ssr_init_blas first.
+ */
+void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const float *restrict bqkv,
+                       const float *restrict wo, const float *restrict wgu,
+                       const float *restrict wdown, const float *restrict cos,
+                       const float *restrict sin, float *restrict kc, float *restrict vc,
+                       const float *restrict keyMask, float *restrict scratch, int B, int T,
+                       int H, int I, int nh, int nkv, int hd, int cap, int S0, float eps) {
+  int N = B * T, W = (nh + 2 * nkv) * hd, A = nh * hd;
+  float *xn = scratch, *qkv = xn + (int64_t)N * H, *att = qkv + (int64_t)N * W;
+  float *gu = att + (int64_t)N * A, *act = gu + (int64_t)N * 2 * I, *tmp = act + (int64_t)N * I;
+  float *rest = tmp + (int64_t)N * H;
+  ssr_rmsnorm(x, xn, N, H, eps);
+  ssr_sgemm(0, 0, N, W, H, 1, xn, H, wqkv, W, 0, qkv, W);
+  ssr_cached_attention(qkv, bqkv, cos, sin, kc, vc, keyMask, att, rest, B, nh, nkv, T, hd, cap,
+                       S0);
+  ssr_sgemm(0, 0, N, H, A, 1, att, A, wo, H, 0, tmp, H);
+  add_into(x, tmp, (int64_t)N * H);
+  ssr_rmsnorm(x, xn, N, H, eps);
+  ssr_sgemm(0, 0, N, 2 * I, H, 1, xn, H, wgu, 2 * I, 0, gu, 2 * I);
+  ssr_swiglu(gu, act, N, I);
+  ssr_sgemm(0, 0, N, H, I, 1, act, I, wdown, H, 0, tmp, H);
+  add_into(x, tmp, (int64_t)N * H);
+}
+
 /* ---------------------------------------------------------------- token log-probs */
 
 /*

@@ -146,6 +146,7 @@ export const FUSED = {
   attnSoftmax: "SsrAttnSoftmax",
   softmaxGrad: "SsrSoftmaxGrad",
   cachedAttention: "SsrCachedAttention",
+  cachedDecoderLayer: "SsrCachedDecoderLayer",
   attention: "SsrAttention",
   attentionGrad: "SsrAttentionGrad",
   adamW: "SsrAdamW",

@@ -16,6 +16,7 @@ export * from "./attempt.ts";
 export * from "./attention_kernels.ts";
 export * from "./blas.ts";
 export * from "./compare.ts";
+export * from "./decoder_kernels.ts";
 export * from "./fused_kernels.ts";
 export * from "./fused_lib.ts";
 export * from "./fused_matmul.ts";

@@ -17,6 +17,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Attempt } from "./attempt.ts";
 import { type Blas, loadBlas } from "./blas.ts";
 import { attentionKernels } from "./attention_kernels.ts";
+import { decoderLayerKernel } from "./decoder_kernels.ts";
 import { fusedKernels } from "./fused_kernels.ts";
 import { type FusedLib, type FusedLoad, loadFusedLib } from "./fused_lib.ts";
 import { nativeMatMulKernels } from "./native_kernels.ts";
@@ -54,7 +55,7 @@ export async function initNative(): Promise<Attempt> {
     cores,
     fixed,
   );
-  registerNativeBackend(wasm.backend, blas, fused, policy.poll);
+  registerNativeBackend(wasm.backend, blas, fused, policy.poll, split);
   if (!(await tf.setBackend(NATIVE_BACKEND))) {
     return { ok: false, reason: "native backend failed to initialise" };
   }
@@ -84,15 +85,17 @@ function cString(text: string): Uint8Array {
 /**
  * Registers backend `native` as a second name for the given wasm backend instance (tensors move
  * between the two names for free) with copies of all stock wasm kernels, the sgemm matmuls and
- * the heap kernels of `wasmHeapKernels` (and the fused kernels, when loaded); `beforeMatMul` runs
- * before every matmul. Idempotent. Do not `tf.removeBackend` either name: that would dispose
- * the instance both share.
+ * the heap kernels of `wasmHeapKernels` (and the fused kernels, when loaded; with `splitMatMul`,
+ * the fused library's `ssr_sgemm` being set up, also the whole-decoder-layer kernel);
+ * `beforeMatMul` runs before every matmul. Idempotent. Do not `tf.removeBackend` either name:
+ * that would dispose the instance both share.
  */
 export function registerNativeBackend(
   wasm: BackendWasm,
   blas: Blas,
   fused?: FusedLoad,
   beforeMatMul?: () => void,
+  splitMatMul = false,
 ): void {
   if (tf.findBackendFactory(NATIVE_BACKEND)) return;
   const own = [
@@ -102,6 +105,7 @@ export function registerNativeBackend(
       ? [
         ...fusedKernels(fused.lib, NATIVE_BACKEND),
         ...attentionKernels(blas, fused.lib, NATIVE_BACKEND),
+        ...(splitMatMul ? [decoderLayerKernel(fused.lib, NATIVE_BACKEND, beforeMatMul)] : []),
       ]
       : []),
   ];

@@ -26,7 +26,7 @@ import { headDim, type Qwen2Config } from "./config.ts";
 import type { KVCache } from "./kv_cache.ts";
 import { Rng } from "./rng.ts";
 import { attention } from "./fused/attention.ts";
-import { cachedAttention } from "./fused/cached_attention.ts";
+import { cachedDecoderLayer } from "./fused/decoder_layer.ts";
 import { qkvHeads } from "./fused/qkv_heads.ts";
 import { rmsNorm } from "./fused/rms_norm.ts";
 import { swiGlu } from "./fused/swiglu.ts";
@@ -232,15 +232,14 @@ export class Qwen2Model {
       let x = embed(w.embed, ids); // [N, H]
       for (let i = 0; i < c.num_hidden_layers; i++) {
         const lw = w.layers[i];
+        if (cache) { // incremental decoding: no gradient, one kernel per layer where fused
+          x = cachedDecoderLayer(x, lw, cosT, sinT, dims, cache, i, maskT, S0, c.rms_norm_eps);
+          continue;
+        }
         // --- attention: q [B, nh, T, hd], k and v [B, nkv, T, hd] ---
         const qkv = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.qkv) as tf.Tensor2D;
-        // GQA without repeating K/V; [B, T, nh, hd]
-        let att: tf.Tensor4D;
-        if (cache) att = cachedAttention(qkv, lw.qkvBias, cosT, sinT, dims, cache, i, maskT, S0);
-        else {
-          const { q, k, v } = qkvHeads(qkv, lw.qkvBias, cosT, sinT, dims);
-          att = attention(q, k, v, maskT);
-        }
+        const { q, k, v } = qkvHeads(qkv, lw.qkvBias, cosT, sinT, dims);
+        const att = attention(q, k, v, maskT); // GQA without repeating K/V; [B, T, nh, hd]
         x = tf.add(x, tf.matMul(tf.reshape(att, [N, nh * hd]), lw.o));
         // --- MLP (SwiGLU) ---
         const gu = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.gateUp);

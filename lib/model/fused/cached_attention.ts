@@ -39,16 +39,7 @@ export function cachedAttention(
   if (!hasKernel(FUSED.cachedAttention)) {
     return cachedAttentionReference(qkv, bias, cos, sin, dims, cache, layer, keyMask, past);
   }
-  const { batch: B, seq: T, kvHeads: nkv, headDim: hd } = dims;
-  let kc = cache.keys[layer], vc = cache.values[layer];
-  const needed = past + T;
-  const capacity = vc?.shape[2] ?? 0;
-  if (!kc || !vc || capacity < needed) {
-    const grown = 8 * Math.ceil(Math.max(needed, cache.reserve, 2 * capacity) / 8); // kernel: ×8
-    kc = kc ? grow(kc, 3, past, grown) : tf.fill([B, nkv, hd, grown], 0);
-    vc = vc ? grow(vc, 2, past, grown) : tf.fill([B, nkv, grown, hd], 0);
-    cache.setLayer(layer, kc, vc);
-  }
+  const { kc, vc } = cacheSlots(cache, layer, dims, past);
   return tf.engine().runKernel(
     FUSED.cachedAttention,
     { qkv, bias, cos, sin, kc, vc, keyMask },
@@ -87,6 +78,30 @@ export function cachedAttentionReference(
     );
     return tf.transpose(tf.reshape(att, [B, nh, T, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
   });
+}
+
+/**
+ * Layer `layer`'s cache tensors as the kernels take them, with room for `dims.seq` more slots
+ * after `past` (keys `[B, nkv, hd, capacity]`, values `[B, nkv, capacity, hd]`, capacity a
+ * multiple of 8, at least `cache.reserve`; grown ×2 when full, the first `past` slots kept).
+ */
+export function cacheSlots(
+  cache: KVCache,
+  layer: number,
+  dims: HeadAttrs,
+  past: number,
+): { kc: tf.Tensor4D; vc: tf.Tensor4D } {
+  const { batch: B, seq: T, kvHeads: nkv, headDim: hd } = dims;
+  let kc = cache.keys[layer], vc = cache.values[layer];
+  const needed = past + T;
+  const capacity = vc?.shape[2] ?? 0;
+  if (!kc || !vc || capacity < needed) {
+    const grown = 8 * Math.ceil(Math.max(needed, cache.reserve, 2 * capacity) / 8); // kernel: ×8
+    kc = kc ? grow(kc, 3, past, grown) : tf.fill([B, nkv, hd, grown], 0);
+    vc = vc ? grow(vc, 2, past, grown) : tf.fill([B, nkv, grown, hd], 0);
+    cache.setLayer(layer, kc, vc);
+  }
+  return { kc, vc };
 }
 
 /** A copy of cache `t` with `capacity` slots along `axis`, the first `used` kept. */
