@@ -173,6 +173,9 @@ export function generate(
   return { tokens, finished };
 }
 
+/** Scratch of {@linkcode sampleToken} (unnormalized probabilities), reused across calls. */
+let probs = new Float64Array(0);
+
 /**
  * Draw one id from `logits[off … off+V)`: argmax when `temperature` is 0,
  * else softmax(logits / temperature) restricted to the top-`topP` nucleus.
@@ -195,7 +198,8 @@ export function sampleToken(
     }
   }
   if (temperature <= 0 || max === -Infinity) return best;
-  const p = new Float64Array(V);
+  if (probs.length < V) probs = new Float64Array(V);
+  const p = probs;
   let total = 0;
   for (let v = 0; v < V; v++) {
     const x = logits[off + v];
