@@ -690,7 +690,7 @@ function decoderLayerCalls(
   const outs: tf.Tensor[] = [];
   let past = 0;
   calls.forEach(([T, m], i) => {
-    m.slice(0, B).forEach((row, b) => seen[b].push(...row));
+    seen.forEach((row, b) => row.push(...m[b % m.length]));
     const x = tf.mul(rand([B * T, H], 390 + i), 2) as tf.Tensor2D;
     const angle = tf.mul(rand([B * T, hd], 395 + i), 3);
     const [cos, sin] = [tf.cos(angle), tf.sin(angle)] as tf.Tensor2D[];
@@ -829,7 +829,11 @@ Deno.test({
             tf.sum(targetLogProbs(d as tf.Tensor2D, targets).logp),
           ]) as tf.Scalar;
         const { value, grads } = tf.valueAndGrads(f)([x, gu, scores, logits, e]);
-        return [value, ...grads].map((t) => Float32Array.from(t.dataSync() as Float32Array));
+        // A decoder layer over a KV cache, large enough for its parallel region.
+        const layer = decoderLayerCalls([64, 4, 2, 32, 128, 96], cachedDecoderLayer);
+        return [value, ...grads, ...layer].map((t) =>
+          Float32Array.from(t.dataSync() as Float32Array)
+        );
       });
     const threads = load.lib.ssr_set_threads(0);
     try {

@@ -2,7 +2,8 @@
  * The `native` backend: the wasm backend instance, with every wasm kernel, except that matrix
  * multiplications run in OpenBLAS `cblas_sgemm` on the wasm heap, and that the model's fused
  * ops (RMSNorm, q/k/v heads with RoPE, attention softmax, SwiGLU, target log-probs, and their
- * gradients) run as C kernels built at first use (`fused.c`; `SSR1_FUSED=0` turns them off).
+ * gradients; attention over a KV cache and a whole decoder layer of decoding) run as C kernels
+ * built at first use (`fused.c`; `SSR1_FUSED=0` turns them off).
  * With the fused library, every matmul runs as blocks of rows fixed by its shape, spread over the
  * library's threads, each on one OpenBLAS thread: the same bits on any number of threads, so the
  * threads of matmuls and fused kernels alike can follow the load: every core while other

@@ -14,7 +14,10 @@
  * down_proj. The norm, head layout, softmax, SwiGLU and the final log-probs are
  * fused ops (`./fused/`): one kernel each where the backend has them (`native`),
  * their composite tfjs chain elsewhere — about 15 kernels per layer instead of
- * 40. On the stock wasm backend (2–10× slower with a transposed matmul operand)
+ * 40. With a KV cache (incremental decoding, no gradient) a whole layer is one
+ * fused op, `cachedDecoderLayer` (bias, RoPE and the cache write folded into the
+ * cached attention): one kernel call per layer and decode step on `native`. On
+ * the stock wasm backend (2–10× slower with a transposed matmul operand)
  * the keys are transposed once instead, except at decode time against the KV
  * cache, where appending keys along S is what must stay cheap.
  *
