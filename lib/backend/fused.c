@@ -13,13 +13,6 @@
  * so results do not depend on the thread count.
  */
 #include <dlfcn.h>
-#include <sched.h>
-#include <time.h>
-#ifdef __linux__
-#include <linux/futex.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -133,24 +126,6 @@ int ssr_init_blas(const char *path) {
   return ssr_cblas_sgemm != 0;
 }
 
-/* Number of blocks of rows of C a sgemm of this shape runs as (1, 2 or 4: the shape alone). */
-static int sgemm_parts(int m, int n, int k) {
-  double work = (double)m * n * k;
-  int parts = work < (1 << 21) ? 1 : work < (1 << 23) ? 2 : 4;
-  while (parts > 1 && m / parts < 16) parts /= 2;
-  return parts;
-}
-
-/* Block p of `parts` of the rows of C = alpha·op(A)·op(B) + beta·C, on one BLAS thread. */
-static void sgemm_part(int p, int parts, int transA, int transB, int m, int n, int k,
-                       float alpha, const float *A, int lda, const float *B, int ldb, float beta,
-                       float *C, int ldc) {
-  int r0 = (int)((int64_t)m * p / parts), r1 = (int)((int64_t)m * (p + 1) / parts);
-  const float *Ap = transA ? A + r0 : A + (int64_t)r0 * lda;
-  ssr_cblas_sgemm(101, transA ? 112 : 111, transB ? 112 : 111, r1 - r0, n, k, alpha, Ap, lda, B,
-                  ldb, beta, C + (int64_t)r0 * ldc, ldc);
-}
-
 /*
  * Row-major C = alpha·op(A)·op(B) + beta·C (ssr_init_blas first; run the library on one thread),
  * as 1, 2 or 4 blocks of rows of C chosen from the shape alone, spread over the threads: the
@@ -158,24 +133,29 @@ static void sgemm_part(int p, int parts, int transA, int transB, int m, int n, i
  */
 void ssr_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
                const float *B, int ldb, float beta, float *C, int ldc) {
-  int parts = sgemm_parts(m, n, k);
+  double work = (double)m * n * k;
+  int parts = work < (1 << 21) ? 1 : work < (1 << 23) ? 2 : 4;
+  while (parts > 1 && m / parts < 16) parts /= 2;
   PARALLEL_FOR(parts > 1 ? ssr_par_min : 0)
-  for (int p = 0; p < parts; p++)
-    sgemm_part(p, parts, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  for (int p = 0; p < parts; p++) {
+    int r0 = (int)((int64_t)m * p / parts), r1 = (int)((int64_t)m * (p + 1) / parts);
+    const float *Ap = transA ? A + r0 : A + (int64_t)r0 * lda;
+    ssr_cblas_sgemm(101, transA ? 112 : 111, transB ? 112 : 111, r1 - r0, n, k, alpha, Ap, lda, B,
+                    ldb, beta, C + (int64_t)r0 * ldc, ldc);
+  }
 }
 
 /* ---------------------------------------------------------------- RMSNorm */
 
-/* One row of ssr_rmsnorm. */
-static inline void rmsnorm_row(const float *restrict xr, float *restrict yr, int cols, float eps) {
-  float inv = 1.0f / sqrtf(row_dot(xr, xr, cols) / cols + eps);
-  for (int j = 0; j < cols; j++) yr[j] = xr[j] * inv;
-}
-
 /* y = x / sqrt(mean(x²) + eps) per row (no gain). */
 void ssr_rmsnorm(const float *restrict x, float *restrict y, int rows, int cols, float eps) {
   PARALLEL_FOR((int64_t)rows * cols)
-  for (int r = 0; r < rows; r++) rmsnorm_row(x + (int64_t)r * cols, y + (int64_t)r * cols, cols, eps);
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (int64_t)r * cols;
+    float *yr = y + (int64_t)r * cols;
+    float inv = 1.0f / sqrtf(row_dot(xr, xr, cols) / cols + eps);
+    for (int j = 0; j < cols; j++) yr[j] = xr[j] * inv;
+  }
 }
 
 /* dx = r·(dy − x̂·mean(dy·x̂)), r = 1/sqrt(mean(x²) + eps), x̂ = x·r. */
@@ -478,90 +458,78 @@ static inline __attribute__((always_inline)) void cached_values(const float *res
  * sees no key gets 0 (as in ssr_attn_softmax). `scratch` holds B·(T·nh·hd + 2·S8) floats, S8 =
  * S0 + T rounded up to a multiple of 8; so must cap be (score sweeps read whole groups of 8).
  */
-/* Row b of ssr_cached_attention (its arguments, S = S0 + T). */
-static void cached_attention_row(int b, const float *restrict qkv, const float *restrict bias,
-                                 const float *restrict cos, const float *restrict sin,
-                                 float *restrict kc, float *restrict vc,
-                                 const float *restrict keyMask, float *restrict out,
-                                 float *restrict scratch, int nh, int nkv, int T, int hd, int cap,
-                                 int S0) {
-  int S = S0 + T, g = nh / nkv, S8 = (S + LANES - 1) / LANES * LANES;
-  int width = (nh + 2 * nkv) * hd;
-  int64_t per = (int64_t)T * nh * hd + 2 * S8; /* scratch per row: rotated q, two score rows */
-  float *qb = scratch + b * per, *sc = qb + (int64_t)T * nh * hd;
-  for (int t = 0; t < T; t++) {
-    int64_t n = (int64_t)b * T + t;
-    const float *row = qkv + n * width, *c = cos + n * hd, *s = sin + n * hd;
-    for (int h = 0; h < nh; h++)
-      rope_row(row + h * hd, bias + h * hd, c, s, qb + ((int64_t)h * T + t) * hd, hd);
-    for (int j = 0; j < nkv; j++) {
-      int64_t head = (int64_t)b * nkv + j;
-      float k[hd], *Kt = kc + head * hd * cap + S0 + t;
-      float *vr = vc + (head * cap + S0 + t) * hd;
-      rope_row(row + (nh + j) * hd, bias + (nh + j) * hd, c, s, k, hd);
-      for (int i = 0; i < hd; i++) Kt[(int64_t)i * cap] = k[i];
-      const float *xv = row + (nh + nkv + j) * hd, *bv = bias + (nh + nkv + j) * hd;
-      for (int i = 0; i < hd; i++) vr[i] = xv[i] + bv[i];
-    }
-  }
-  const float *km = keyMask + (int64_t)b * S;
-  int dense = 1;
-  for (int s = 0; s < S; s++) dense &= km[s] != 0;
-  for (int j = 0; j < nkv; j++) {
-    int64_t head = (int64_t)b * nkv + j;
-    const float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
-    for (int t = 0; t < T; t++) {
-      int lim = S0 + t + 1, n8 = (lim + LANES - 1) / LANES * LANES;
-      for (int h0 = j * g; h0 < (j + 1) * g; h0 += 2) {
-        int nq = h0 + 1 < (j + 1) * g ? 2 : 1;
-        const float *qs[2];
-        float *os[2], *ps[2] = {sc, sc + S8}, inv[2];
-        for (int u = 0; u < nq; u++) {
-          qs[u] = qb + ((int64_t)(h0 + u) * T + t) * hd;
-          os[u] = out + (((int64_t)b * T + t) * nh + h0 + u) * hd;
-        }
-        if (nq == 2) cached_scores(Kt, cap, qs, ps, hd, n8, 2);
-        else cached_scores(Kt, cap, qs, ps, hd, n8, 1);
-        float sum = 0;
-        for (int u = 0; u < nq; u++) {
-          sum = cached_softmax(ps[u], km, lim, dense);
-          inv[u] = 1.0f / sum;
-        }
-        if (sum == 0) { /* no visible key (the same for both heads) */
-          for (int u = 0; u < nq; u++) memset(os[u], 0, sizeof(float) * hd);
-          continue;
-        }
-        if (nq == 2) cached_values(V, ps, os, inv, hd, lim, 2);
-        else cached_values(V, ps, os, inv, hd, lim, 1);
-      }
-    }
-  }
-}
-
 void ssr_cached_attention(const float *restrict qkv, const float *restrict bias,
                           const float *restrict cos, const float *restrict sin,
                           float *restrict kc, float *restrict vc,
                           const float *restrict keyMask, float *restrict out,
                           float *restrict scratch, int B, int nh, int nkv, int T, int hd,
                           int cap, int S0) {
-  PARALLEL_FOR((int64_t)B * nh * (S0 + T) * T * hd / 8)
-  for (int b = 0; b < B; b++)
-    cached_attention_row(b, qkv, bias, cos, sin, kc, vc, keyMask, out, scratch, nh, nkv, T, hd,
-                         cap, S0);
+  int S = S0 + T, g = nh / nkv, S8 = (S + LANES - 1) / LANES * LANES;
+  int width = (nh + 2 * nkv) * hd;
+  int64_t per = (int64_t)T * nh * hd + 2 * S8; /* scratch per row: rotated q, two score rows */
+  PARALLEL_FOR((int64_t)B * nh * T * S * hd / 8)
+  for (int b = 0; b < B; b++) {
+    float *qb = scratch + b * per, *sc = qb + (int64_t)T * nh * hd;
+    for (int t = 0; t < T; t++) {
+      int64_t n = (int64_t)b * T + t;
+      const float *row = qkv + n * width, *c = cos + n * hd, *s = sin + n * hd;
+      for (int h = 0; h < nh; h++)
+        rope_row(row + h * hd, bias + h * hd, c, s, qb + ((int64_t)h * T + t) * hd, hd);
+      for (int j = 0; j < nkv; j++) {
+        int64_t head = (int64_t)b * nkv + j;
+        float k[hd], *Kt = kc + head * hd * cap + S0 + t;
+        float *vr = vc + (head * cap + S0 + t) * hd;
+        rope_row(row + (nh + j) * hd, bias + (nh + j) * hd, c, s, k, hd);
+        for (int i = 0; i < hd; i++) Kt[(int64_t)i * cap] = k[i];
+        const float *xv = row + (nh + nkv + j) * hd, *bv = bias + (nh + nkv + j) * hd;
+        for (int i = 0; i < hd; i++) vr[i] = xv[i] + bv[i];
+      }
+    }
+    const float *km = keyMask + (int64_t)b * S;
+    int dense = 1;
+    for (int s = 0; s < S; s++) dense &= km[s] != 0;
+    for (int j = 0; j < nkv; j++) {
+      int64_t head = (int64_t)b * nkv + j;
+      const float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
+      for (int t = 0; t < T; t++) {
+        int lim = S0 + t + 1, n8 = (lim + LANES - 1) / LANES * LANES;
+        for (int h0 = j * g; h0 < (j + 1) * g; h0 += 2) {
+          int nq = h0 + 1 < (j + 1) * g ? 2 : 1;
+          const float *qs[2];
+          float *os[2], *ps[2] = {sc, sc + S8}, inv[2];
+          for (int u = 0; u < nq; u++) {
+            qs[u] = qb + ((int64_t)(h0 + u) * T + t) * hd;
+            os[u] = out + (((int64_t)b * T + t) * nh + h0 + u) * hd;
+          }
+          if (nq == 2) cached_scores(Kt, cap, qs, ps, hd, n8, 2);
+          else cached_scores(Kt, cap, qs, ps, hd, n8, 1);
+          float sum = 0;
+          for (int u = 0; u < nq; u++) {
+            sum = cached_softmax(ps[u], km, lim, dense);
+            inv[u] = 1.0f / sum;
+          }
+          if (sum == 0) { /* no visible key (the same for both heads) */
+            for (int u = 0; u < nq; u++) memset(os[u], 0, sizeof(float) * hd);
+            continue;
+          }
+          if (nq == 2) cached_values(V, ps, os, inv, hd, lim, 2);
+          else cached_values(V, ps, os, inv, hd, lim, 1);
+        }
+      }
+    }
+  }
 }
 
 /* ---------------------------------------------------------------- SwiGLU */
 
-/* One row of ssr_swiglu: g [2I] = [gate | up] → o [I]. */
-static inline void swiglu_row(const float *restrict g, float *restrict o, int I) {
-  const float *u = g + I;
-  for (int j = 0; j < I; j++) o[j] = g[j] * ssr_sigmoid(g[j]) * u[j];
-}
-
 /* gu [rows, 2I] = [gate | up] → out [rows, I] = silu(gate)·up. */
 void ssr_swiglu(const float *restrict gu, float *restrict out, int rows, int I) {
   PARALLEL_FOR((int64_t)rows * I)
-  for (int r = 0; r < rows; r++) swiglu_row(gu + (int64_t)r * 2 * I, out + (int64_t)r * I, I);
+  for (int r = 0; r < rows; r++) {
+    const float *g = gu + (int64_t)r * 2 * I, *u = g + I;
+    float *o = out + (int64_t)r * I;
+    for (int j = 0; j < I; j++) o[j] = g[j] * ssr_sigmoid(g[j]) * u[j];
+  }
 }
 
 /* dgu = [dy·up·σ(g)·(1 + g·(1 − σ(g))) | dy·g·σ(g)]. */
@@ -581,82 +549,21 @@ void ssr_swiglu_grad(const float *restrict gu, const float *restrict dy, float *
 
 /* ---------------------------------------------------------------- decoder layer over a KV cache */
 
-/*
- * A barrier of the threads of one parallel region that spins for up to ~30 µs before it sleeps
- * (futex; elsewhere it yields the core): the stages of one kernel call are short, and waking a
- * thread that slept at once (as OpenMP does under OMP_WAIT_POLICY=passive) costs about as much
- * as a small stage. Threads sleep between kernel calls as before; only a call's own threads spin,
- * briefly, while it runs.
- */
-typedef struct {
-  int count, gen, sleepers;
-} spin_barrier;
-
-static double barrier_now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
-}
-
-static void spin_wait(spin_barrier *bar, int team) {
-  if (team == 1) return;
-  int gen = __atomic_load_n(&bar->gen, __ATOMIC_ACQUIRE);
-  if (__atomic_add_fetch(&bar->count, 1, __ATOMIC_ACQ_REL) == team) {
-    __atomic_store_n(&bar->count, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&bar->gen, gen + 1, __ATOMIC_SEQ_CST);
-#ifdef __linux__
-    if (__atomic_load_n(&bar->sleepers, __ATOMIC_SEQ_CST) > 0)
-      syscall(SYS_futex, &bar->gen, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
-#endif
-    return;
-  }
-  double until = 0;
-  for (int spins = 0; __atomic_load_n(&bar->gen, __ATOMIC_ACQUIRE) == gen; spins++) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ volatile("yield");
-#endif
-    if (spins % 64 != 63) continue;
-    double now = barrier_now();
-    if (until == 0) until = now + 30e-6;
-    if (now < until) continue;
-#ifdef __linux__
-    __atomic_add_fetch(&bar->sleepers, 1, __ATOMIC_SEQ_CST);
-    while (__atomic_load_n(&bar->gen, __ATOMIC_SEQ_CST) == gen)
-      syscall(SYS_futex, &bar->gen, FUTEX_WAIT_PRIVATE, gen, NULL, NULL, 0);
-    __atomic_sub_fetch(&bar->sleepers, 1, __ATOMIC_SEQ_CST);
-#else
-    sched_yield();
-#endif
-  }
-}
-
-/* Thread `tid` of `team`'s share [lo, hi) of n items (contiguous, like a static schedule). */
-static void share(int64_t n, int tid, int team, int64_t *lo, int64_t *hi) {
-  *lo = n * tid / team;
-  *hi = n * (tid + 1) / team;
-}
-
-/* Thread `tid`'s blocks of a sgemm split as ssr_sgemm splits it (no beta, no transposes). */
-static void sgemm_share(int tid, int team, int m, int n, int k, const float *A, const float *B,
-                        float *C) {
-  int parts = sgemm_parts(m, n, k);
-  for (int p = tid; p < parts; p += team)
-    sgemm_part(p, parts, 0, 0, m, n, k, 1, A, k, B, n, 0, C, n);
+/* x[i] += y[i]. */
+static void add_into(float *restrict x, const float *restrict y, int64_t n) {
+  PARALLEL_FOR(n)
+  for (int64_t i = 0; i < n; i++) x[i] += y[i];
 }
 
 /*
  * One decoder layer of incremental decoding (no gradient), in place on the residual stream
  * x [N = B·T, H]: x += (cached attention of rmsnorm(x)·Wqkv)·Wo, then
- * x += swiglu(rmsnorm(x)·Wgu)·Wdown — what the layer's ops compute one by one (ssr_rmsnorm,
- * ssr_sgemm, ssr_cached_attention, ssr_swiglu, then an add), each row and each sgemm block by the
- * same code on the same values, so the same bits, in one call and one parallel region: the
- * threads split every stage as those kernels do and meet at a spinning barrier between stages.
- * Weights [in, out]: wqkv [H, W = (nh + 2·nkv)·hd] with its bias bqkv [W], wo [nh·hd, H],
- * wgu [H, 2I], wdown [I, H]. cos, sin, kc, vc, keyMask, cap and S0 as in ssr_cached_attention.
- * `scratch` holds N·(2H + W + nh·hd + 3I) floats, then what ssr_cached_attention needs.
- * ssr_init_blas first.
+ * x += swiglu(rmsnorm(x)·Wgu)·Wdown — the kernels the layer's ops run one by one (ssr_rmsnorm,
+ * ssr_sgemm, ssr_cached_attention, ssr_swiglu, then an add), in the same order on the same
+ * values, so the same bits, in one call. Weights [in, out]: wqkv [H, W = (nh + 2·nkv)·hd] with
+ * its bias bqkv [W], wo [nh·hd, H], wgu [H, 2I], wdown [I, H]. cos, sin, kc, vc, keyMask, cap and
+ * S0 as in ssr_cached_attention. `scratch` holds N·(2H + W + nh·hd + 3I) floats, then what
+ * ssr_cached_attention needs. ssr_init_blas first.
  */
 void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const float *restrict bqkv,
                        const float *restrict wo, const float *restrict wgu,
@@ -668,39 +575,17 @@ void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const floa
   float *xn = scratch, *qkv = xn + (int64_t)N * H, *att = qkv + (int64_t)N * W;
   float *gu = att + (int64_t)N * A, *act = gu + (int64_t)N * 2 * I, *tmp = act + (int64_t)N * I;
   float *rest = tmp + (int64_t)N * H;
-  int64_t work = (int64_t)N * (W + A + 3 * I) * H + (int64_t)B * nh * (S0 + T) * T * hd;
-  spin_barrier bar = {0, 0, 0};
-#pragma omp parallel if (work / 8 >= ssr_par_min)
-  {
-#ifdef _OPENMP
-    int tid = omp_get_thread_num(), team = omp_get_num_threads();
-#else
-    int tid = 0, team = 1;
-#endif
-    int64_t r0, r1, b0, b1;
-    share(N, tid, team, &r0, &r1);
-    share(B, tid, team, &b0, &b1);
-    for (int64_t r = r0; r < r1; r++) rmsnorm_row(x + r * H, xn + r * H, H, eps);
-    spin_wait(&bar, team);
-    sgemm_share(tid, team, N, W, H, xn, wqkv, qkv);
-    spin_wait(&bar, team);
-    for (int64_t b = b0; b < b1; b++)
-      cached_attention_row((int)b, qkv, bqkv, cos, sin, kc, vc, keyMask, att, rest, nh, nkv, T,
-                           hd, cap, S0);
-    spin_wait(&bar, team);
-    sgemm_share(tid, team, N, H, A, att, wo, tmp);
-    spin_wait(&bar, team);
-    for (int64_t i = r0 * H; i < r1 * H; i++) x[i] += tmp[i];
-    for (int64_t r = r0; r < r1; r++) rmsnorm_row(x + r * H, xn + r * H, H, eps);
-    spin_wait(&bar, team);
-    sgemm_share(tid, team, N, 2 * I, H, xn, wgu, gu);
-    spin_wait(&bar, team);
-    for (int64_t r = r0; r < r1; r++) swiglu_row(gu + r * 2 * I, act + r * I, I);
-    spin_wait(&bar, team);
-    sgemm_share(tid, team, N, H, I, act, wdown, tmp);
-    spin_wait(&bar, team);
-    for (int64_t i = r0 * H; i < r1 * H; i++) x[i] += tmp[i];
-  }
+  ssr_rmsnorm(x, xn, N, H, eps);
+  ssr_sgemm(0, 0, N, W, H, 1, xn, H, wqkv, W, 0, qkv, W);
+  ssr_cached_attention(qkv, bqkv, cos, sin, kc, vc, keyMask, att, rest, B, nh, nkv, T, hd, cap,
+                       S0);
+  ssr_sgemm(0, 0, N, H, A, 1, att, A, wo, H, 0, tmp, H);
+  add_into(x, tmp, (int64_t)N * H);
+  ssr_rmsnorm(x, xn, N, H, eps);
+  ssr_sgemm(0, 0, N, 2 * I, H, 1, xn, H, wgu, 2 * I, 0, gu, 2 * I);
+  ssr_swiglu(gu, act, N, I);
+  ssr_sgemm(0, 0, N, H, I, 1, act, I, wdown, H, 0, tmp, H);
+  add_into(x, tmp, (int64_t)N * H);
 }
 
 /* ---------------------------------------------------------------- token log-probs */
