@@ -27,6 +27,7 @@ import { pretrainCurveSpec } from "../lib/notebook/pretrain_views.ts";
 import { writeSvg } from "../lib/report/svg.ts";
 import { charCodec, type Policy } from "../lib/rl/policy.ts";
 import { PASS_OPENERS } from "../lib/pretrain/corpus.ts";
+import { pretrainLegs } from "../lib/pretrain/legs.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -120,6 +121,7 @@ try {
   }
   const log = readPretrainLog(dir) ?? [];
   const recipe = readPretrainRecipe(dir) ?? {};
+  const legs = pretrainLegs(dir);
   const tail = log.slice(-Math.max(1, Math.round(log.length / 50)));
   const card = {
     name: basename(dir),
@@ -129,8 +131,11 @@ try {
     recipe,
     commands: meta.commands,
     pretrain: {
-      seconds: Number(recipe.seconds ?? log.reduce((s, m) => s + m.seconds, 0)),
+      seconds: legs.length
+        ? legs.reduce((s, l) => s + l.seconds, 0)
+        : log.reduce((s, m) => s + m.seconds, 0),
       steps: log.length,
+      legs: legs.map((l) => ({ dir: l.dir, steps: l.steps, minutes: Math.round(l.seconds / 60) })),
       finalLoss: tail.reduce((s, m) => s + m.loss, 0) / Math.max(1, tail.length),
     },
     evaluation: { problems: problems.length, samples, temperature: 0.6, topP: 0.95, seed },

@@ -23,7 +23,13 @@ export interface BaseCard {
   /** The shell commands that reproduce it. */
   commands: string[];
   /** Pretraining wall time in seconds and steps (from the curve). */
-  pretrain: { seconds: number; steps: number; finalLoss: number };
+  pretrain: {
+    seconds: number;
+    steps: number;
+    finalLoss: number;
+    /** The legs, first first (`--init` chain), with their wall minutes. */
+    legs?: { dir: string; steps: number; minutes: number }[];
+  };
   /** Evaluation protocol. */
   evaluation: {
     problems: number;
@@ -76,6 +82,7 @@ export function baseCardMarkdown(card: BaseCard): string {
     "## Pretraining",
     "",
     `${card.pretrain.steps} steps in ${(card.pretrain.seconds / 60).toFixed(0)} min ` +
+    legsText(card.pretrain.legs) +
     `(final loss ${card.pretrain.finalLoss.toFixed(3)} nats/token); the recipe is ` +
     "`pretrain.json`, the curve `pretrain_log.jsonl`:",
     "",
@@ -96,4 +103,12 @@ export function baseCardMarkdown(card: BaseCard): string {
       "",
     ]),
   ].join("\n");
+}
+
+/** ` (3 legs: 3000 steps in 19 min, …)` for a multi-leg checkpoint, else nothing. */
+function legsText(legs: { dir: string; steps: number; minutes: number }[] | undefined): string {
+  if (!legs || legs.length < 2) return "";
+  return `on 2 cores (${legs.length} legs: ${
+    legs.map((l) => `\`${l.dir}\` ${l.steps} steps, ${l.minutes} min`).join("; ")
+  }) `;
 }
