@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseArgsOrFail } from "../lib/cli/parse_args.ts";
 import { basename, join } from "node:path";
 import { initBackend } from "../lib/backend/mod.ts";
 import { fail } from "../lib/cli/fail.ts";
@@ -29,7 +29,7 @@ import { charCodec, type Policy } from "../lib/rl/policy.ts";
 import { PASS_OPENERS } from "../lib/pretrain/corpus.ts";
 import { pretrainLegs } from "../lib/pretrain/legs.ts";
 
-const { values } = parseArgs({
+const { values } = parseArgsOrFail({
   args: Deno.args,
   options: {
     base: { type: "string" },

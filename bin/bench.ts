@@ -36,7 +36,7 @@
 
 import { DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
 import * as tf from "@tensorflow/tfjs-core";
-import { parseArgs } from "node:util";
+import { parseArgsOrFail } from "../lib/cli/parse_args.ts";
 import { initBackend, loadBlas } from "../lib/backend/mod.ts";
 import { modelBench } from "../lib/bench/model.ts";
 import { sideBySideThreads, startTorchBench, type TorchServer } from "../lib/bench/torch.ts";
@@ -46,7 +46,7 @@ import { profileMarkdown } from "../lib/profile/profile.ts";
 
 /** Runs the benchmark and returns the JSON report. */
 export async function bench(args: string[]): Promise<Record<string, unknown>> {
-  const { values } = parseArgs({
+  const { values } = parseArgsOrFail({
     args: withProfileDefault(args),
     options: {
       backend: { type: "string" },

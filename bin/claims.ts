@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseArgsOrFail } from "../lib/cli/parse_args.ts";
 import { join } from "node:path";
 import { fail } from "../lib/cli/fail.ts";
 import { writeTextAtomic } from "../lib/io/atomic.ts";
@@ -24,20 +24,18 @@ import {
 import { claimsMarkdown } from "../lib/report/claims.ts";
 import { replaceMarkedBlock } from "../lib/report/marked_block.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    testbed: { type: "string", multiple: true },
-    small: { type: "string", default: C4_TESTBEDS.small },
-    large: { type: "string", default: C4_TESTBEDS.large },
-    out: { type: "string", default: "results" },
-    readme: { type: "string", default: "README.md" },
-    "no-readme": { type: "boolean", default: false },
-    seed: { type: "string", default: "1" },
-  },
-});
+const options = {
+  testbed: { type: "string", multiple: true },
+  small: { type: "string", default: C4_TESTBEDS.small },
+  large: { type: "string", default: C4_TESTBEDS.large },
+  out: { type: "string", default: "results" },
+  readme: { type: "string", default: "README.md" },
+  "no-readme": { type: "boolean", default: false },
+  seed: { type: "string", default: "1" },
+} as const;
 
 try {
+  const { values } = parseArgsOrFail({ args: Deno.args, options });
   const testbeds: TestbedDir[] = values.testbed?.length
     ? values.testbed.map((spec) => {
       const i = spec.indexOf("=");

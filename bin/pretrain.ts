@@ -19,7 +19,7 @@
  * @module
  */
 import { DEFAULT_BASE_DIR } from "../lib/model/bases.ts";
-import { parseArgs } from "node:util";
+import { parseArgsOrFail } from "../lib/cli/parse_args.ts";
 import { join } from "node:path";
 import { initBackend } from "../lib/backend/mod.ts";
 import { loadConfig } from "../lib/model/config.ts";
@@ -49,7 +49,7 @@ const RECIPE_FLAGS = [
   "minimath",
 ];
 
-const { values } = parseArgs({
+const { values } = parseArgsOrFail({
   args: Deno.args,
   options: {
     corpus: { type: "string" },

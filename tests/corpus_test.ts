@@ -23,8 +23,14 @@ Deno.test("checkArithmetic: checks numeric equations exactly, flags a wrong one"
   assertEquals(checkArithmetic("x=12-3=9. gcd(5,15)=5. Count: 2.").checked, 0);
 });
 
-Deno.test("overthink corpus: every equation is right except the designated slips", () => {
-  const stream = corpusStream(11, overthink.mix, overthink.passes);
+for (const version of ["v1", "v2"] as const) {
+  Deno.test(`overthink corpus (MiniMath ${version}): every equation is right except the designated slips`, () => {
+    checkCorpusArithmetic(version);
+  });
+}
+
+function checkCorpusArithmetic(version: "v1" | "v2"): void {
+  const stream = corpusStream(11, overthink.mix, overthink.passes, version);
   let checked = 0;
   let slips = 0;
   for (let i = 0; i < 3000; i++) {
@@ -42,7 +48,7 @@ Deno.test("overthink corpus: every equation is right except the designated slips
   }
   assert(checked > 5000, `only ${checked} equations checked`);
   assert(slips > 50, `only ${slips} slips seen`);
-});
+}
 
 Deno.test("overthink corpus: passes, their share and order", () => {
   const stream = corpusStream(3, overthink.mix, overthink.passes);
@@ -84,10 +90,12 @@ Deno.test("the imperfect recipe is the first base's stream, unchanged (no passes
   assertEquals(h, 4110551552);
 });
 
-Deno.test("overthink corpus never contains a MiniMath-500 problem", () => {
-  const held = new Set(miniMathHeldOut().map((p) => p.problem));
-  const stream = corpusStream(1, overthink.mix, overthink.passes);
-  for (let i = 0; i < 20000; i++) assert(!held.has(stream.next().value!.problem.problem));
+Deno.test("overthink corpus never contains a MiniMath-500 problem (v1 and v2)", () => {
+  for (const version of ["v1", "v2"] as const) {
+    const held = new Set(miniMathHeldOut(version).map((p) => p.problem));
+    const stream = corpusStream(1, overthink.mix, overthink.passes, version);
+    for (let i = 0; i < 20000; i++) assert(!held.has(stream.next().value!.problem.problem));
+  }
 });
 
 Deno.test("corpusRecipe: unknown names give a one-line error listing the recipes", () => {

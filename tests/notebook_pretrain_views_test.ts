@@ -3,6 +3,7 @@ import { assert, assertEquals } from "./_assert.ts";
 import { DEFAULT_MIX } from "../lib/pretrain/corpus.ts";
 import { loadBaseModel } from "../lib/notebook/base_model.ts";
 import {
+  baseCorpus,
   corpusExamplesHtml,
   corpusMixSpec,
   corpusMixTable,
@@ -77,6 +78,20 @@ Deno.test("corpus views: the mix in percent, one completion of each kind", () =>
   const h = corpusExamplesHtml(DEFAULT_MIX, 3);
   assert(h.includes("Let me check again."), "a rambling completion");
   assertEquals((h.match(/<pre/g) ?? []).length, 4);
+});
+
+Deno.test("corpus views: a base's own corpus (overthink, v2) with a passes example", () => {
+  const c = baseCorpus("data/bases/overthink-0.2m");
+  assertEquals([c.corpus, c.minimath], ["overthink", "v2"]);
+  assertEquals(c.passes?.concise, 0.2);
+  assertEquals(c.mix.ramble, 0);
+  const h = corpusExamplesHtml(c.mix, 3, 3, { version: c.minimath, passes: 3 });
+  assertEquals((h.match(/<pre/g) ?? []).length, 4, "clean, wrong_final, no_answer and 3 passes");
+  assertEquals((h.match(/So the answer is/g) ?? []).length, 3);
+  assert(h.includes("Hmm, let me verify that once more."), h);
+  // the first base: the imperfect mix on v1, no passes
+  const first = baseCorpus("data/bases/imperfect-0.8m");
+  assertEquals([first.minimath, first.passes], ["v1", null]);
 });
 
 Deno.test("modelView: the model's table; without weights, the notice and config.json's shape", async () => {

@@ -12,7 +12,13 @@ import { createRng } from "../data/rng.ts";
 import { miniMathTrainStream } from "../data/minimath_split.ts";
 import type { MiniMathVersion } from "../data/minimath.ts";
 import { loadConfig, type Qwen2Config } from "../model/config.ts";
-import { type CorpusMix, type SolutionKind, writeSolution } from "../pretrain/corpus.ts";
+import {
+  type CorpusMix,
+  DEFAULT_MIX,
+  type PassSpec,
+  type SolutionKind,
+  writeSolution,
+} from "../pretrain/corpus.ts";
 import type { PretrainStep } from "../pretrain/pretrain.ts";
 import { curveRows, learningCurveSpec, VEGA_LITE_SCHEMA } from "../report/charts.ts";
 import { type BaseModel, parameterCount } from "./base_model.ts";
@@ -89,26 +95,50 @@ export function corpusMixTable(mix: CorpusMix): pl.DataFrame {
 }
 
 /**
- * One training problem (level `level`) written as each kind of corpus solution: the problem
- * typeset, each completion verbatim (what the model is trained to emit).
+ * One training problem (level `level`, MiniMath `version`) written as each kind of corpus
+ * solution in `mix` (weight > 0): the problem typeset, each completion verbatim (what the model is
+ * trained to emit). With `passes` > 0, a `clean` solution with that many re-check passes too.
  */
 export function corpusExamplesHtml(
   mix: CorpusMix,
   seed: number,
   level = 3,
-  version: MiniMathVersion = "v1",
+  options: { version?: MiniMathVersion; passes?: number } = {},
 ): string {
-  const gen = miniMathTrainStream(seed, { levels: [level as Problem["level"]], version }).next()
-    .value!;
+  const gen = miniMathTrainStream(seed, {
+    levels: [level as Problem["level"]],
+    version: options.version,
+  }).next().value!;
   const rng = createRng(seed);
-  const kinds = Object.keys(mix) as SolutionKind[];
+  const kinds = (Object.keys(mix) as SolutionKind[]).filter((k) => mix[k] > 0);
   const problem = `<p><b>Problem</b> (level ${gen.problem.level}, ${gen.problem.subject}): ${
     mathTextHtml(miniMathToTex(gen.problem.problem))
   }</p>`;
-  return problem + htmlTable(
-    ["Kind", "Completion (verbatim)"],
-    kinds.map((k) => [k, rawTextHtml(writeSolution(gen, k, rng))]),
-  );
+  const rows = kinds.map((k) => [k, rawTextHtml(writeSolution(gen, k, rng))]);
+  const n = options.passes ?? 0;
+  if (n > 0) {
+    rows.push([
+      `clean, ${n} re-check passes`,
+      rawTextHtml(writeSolution(gen, "clean", rng, undefined, n)),
+    ]);
+  }
+  return problem + htmlTable(["Kind", "Completion (verbatim)"], rows);
+}
+
+/**
+ * The corpus a checkpoint was pretrained on, from its `pretrain.json`: the mix, the re-check
+ * passes and the MiniMath version (the first base's defaults where a field is absent).
+ */
+export function baseCorpus(
+  dir: string,
+): { corpus: string; mix: CorpusMix; passes: PassSpec | null; minimath: MiniMathVersion } {
+  const recipe = readPretrainRecipe(dir) ?? {};
+  return {
+    corpus: typeof recipe.corpus === "string" ? recipe.corpus : "imperfect",
+    mix: (recipe.mix as CorpusMix | undefined) ?? DEFAULT_MIX,
+    passes: (recipe.passes as PassSpec | null | undefined) ?? null,
+    minimath: recipe.minimath === "v2" ? "v2" : "v1",
+  };
 }
 
 /**
