@@ -21,7 +21,7 @@ Deno.test("math500Path: data/math500/test.jsonl inside the checkout, and it is t
 });
 
 Deno.test("baseModelDir / resultsDir / claimsDir: defaults, absolute and relative overrides", () => {
-  assertEquals(baseModelDir("/r", undefined), "/r/data/bases/imperfect-0.8m");
+  assertEquals(baseModelDir("/r", undefined), "/r/data/bases/overthink-0.2m");
   assertEquals(baseModelDir("/r", "/tmp/b"), "/tmp/b");
   assertEquals(baseModelDir("/r", "ck/b"), "/r/ck/b");
   assertEquals(resultsDir("/r", undefined), "/r/results");

@@ -1,8 +1,9 @@
 /**
  * The base models the project ships in `data/bases/<name>/` (each with its card, `README.md`):
  *
- * - `overthink-0.8m`, `overthink-0.2m` — the seed's failure mode at two sizes, on MiniMath v2: they
- *   know the math (≥ 60 % at a 640-token budget) but keep re-checking past the 160-token budget;
+ * - `overthink-0.2m` (the default), `overthink-0.8m`, `overthink-0.04m` — the seed's failure mode
+ *   at three sizes, on MiniMath v2: re-checking past the 160-token budget; each card says how well
+ *   it knows the math at a generous 640-token budget;
  * - `imperfect-0.8m` — the first base, on MiniMath v1: fails by arithmetic slips and missing boxes
  *   (the second testbed).
  *
@@ -12,12 +13,13 @@ import { join } from "node:path";
 import { type MiniMathVersion, parseMiniMathVersion } from "../data/minimath.ts";
 
 /** The base every command and notebook uses unless told otherwise (`--base`, `$SSR1_BASE_DIR`). */
-export const DEFAULT_BASE_DIR = "data/bases/overthink-0.8m";
+export const DEFAULT_BASE_DIR = "data/bases/overthink-0.2m";
 
 /** The shipped bases, by name. */
 export const BASE_DIRS: Readonly<Record<string, string>> = {
-  "overthink-0.8m": "data/bases/overthink-0.8m",
   "overthink-0.2m": "data/bases/overthink-0.2m",
+  "overthink-0.8m": "data/bases/overthink-0.8m",
+  "overthink-0.04m": "data/bases/overthink-0.04m",
   "imperfect-0.8m": "data/bases/imperfect-0.8m",
 };
 
