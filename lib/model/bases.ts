@@ -1,9 +1,10 @@
 /**
  * The base models the project ships in `data/bases/<name>/` (each with its card, `README.md`):
  *
- * - `overthink-0.2m` (the default), `overthink-0.8m`, `overthink-0.04m` — the seed's failure mode
- *   at three sizes, on MiniMath v2: re-checking past the 160-token budget; each card says how well
- *   it knows the math at a generous 640-token budget;
+ * - `overthink-0.2m` (the default), `overthink-0.8m` — the seed's failure mode at two sizes, on
+ *   MiniMath v2: they know the math (75–80 % at a 640-token budget) but keep re-checking past the
+ *   160-token budget (15–16 %);
+ * - `overthink-0.04m` — the same recipe at 0.04 M, whose re-checks drift (its card);
  * - `imperfect-0.8m` — the first base, on MiniMath v1: fails by arithmetic slips and missing boxes
  *   (the second testbed).
  *
