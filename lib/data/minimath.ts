@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Level, Problem } from "./problem.ts";
+import { isLevel, type Level, type Problem } from "./problem.ts";
 import { hashString, type Rng } from "./rng.ts";
 import { CHAIN_GENERATORS, CHAINS_LIMITS } from "./minimath_chains.ts";
 
@@ -23,7 +23,7 @@ export const MINIMATH_VERSIONS: readonly MiniMathVersion[] = ["v1", "v2"];
 
 /** The version as given, or a one-line error naming the versions. */
 export function parseMiniMathVersion(value: unknown, where = "minimath"): MiniMathVersion {
-  if (value === "v1" || value === "v2") return value;
+  if (MINIMATH_VERSIONS.includes(value as MiniMathVersion)) return value as MiniMathVersion;
   throw new Error(`${where}: unknown MiniMath version ${JSON.stringify(value)} (v1, v2)`);
 }
 
@@ -78,7 +78,7 @@ export function generateProblem(
 ): GeneratedProblem {
   const subj = subject ?? rng.pick(MINIMATH_SUBJECTS);
   const gen = version === "v2"
-    ? (LEVEL_SET.has(level) ? CHAIN_GENERATORS[subj] : undefined)
+    ? (isLevel(level) ? CHAIN_GENERATORS[subj] : undefined)
     : GENERATORS[subj]?.[level - 1];
   if (gen === undefined) {
     throw new RangeError(`no MiniMath ${version} generator for ${subj} level ${level}`);
@@ -117,8 +117,6 @@ interface Gen {
   answer: string;
 }
 type Generator = (rng: Rng) => Gen;
-
-const LEVEL_SET = new Set<number>([1, 2, 3, 4, 5]);
 
 /** `\frac{n}{d}` reduced, as MATH writes answers: `3`, `-\frac{1}{12}`. */
 export function fractionAnswer(n: number, d: number): string {

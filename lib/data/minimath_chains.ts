@@ -39,16 +39,16 @@ interface Op {
 }
 
 /**
- * `n` random `±digit` operations starting at `start`, every running value kept in [lo, 99]
+ * `n` random `±digit` operations starting at `start`, every running value kept in [0, 99]
  * (an operation that would leave the range takes the other sign).
  */
-function drawOps(rng: Rng, start: number, n: number, lo = 0, plusOnly = false): Op[] {
+function drawOps(rng: Rng, start: number, n: number): Op[] {
   const ops: Op[] = [];
   let v = start;
   for (let i = 0; i < n; i++) {
     const b = rng.int(1, 9);
-    let op: "+" | "-" = plusOnly || rng.chance(0.55) ? "+" : "-";
-    if (op === "-" && v - b < lo) op = "+";
+    let op: "+" | "-" = rng.chance(0.55) ? "+" : "-";
+    if (op === "-" && v - b < 0) op = "+";
     if (op === "+" && v + b > 99) op = "-";
     v = op === "+" ? v + b : v - b;
     ops.push({ op, b });
@@ -83,7 +83,7 @@ const CONTAINERS: Record<(typeof THINGS)[number], string> = {
   cards: "A deck has",
 };
 
-/** The v2 generators, per subject, indexed by level − 1 (one function handles every level). */
+/** The v2 generators, per subject: one function for every level (the level is the step count). */
 export const CHAIN_GENERATORS: Record<string, (rng: Rng, level: Level) => ChainGen> = {
   /** `What is 7+5-3?` (L ± steps) or `What is 6*7-5?` (a times-table fact, then L − 1 steps). */
   "Arithmetic": (rng, level) => {
@@ -124,17 +124,11 @@ export const CHAIN_GENERATORS: Record<string, (rng: Rng, level: Level) => ChainG
   "Number Theory": (rng, level) => {
     const digits = [rng.int(1, 9)];
     for (let i = 0; i < level; i++) digits.push(rng.int(0, 9));
-    const ops = digits.slice(1).map((b) => ({ op: "+" as const, b }));
-    const steps: string[] = [];
-    let v = digits[0];
-    for (const { b } of ops) {
-      steps.push(`${v}+${b}=${v + b}.`);
-      v += b;
-    }
+    const run = runOps(digits[0], digits.slice(1).map((b) => ({ op: "+" as const, b })));
     return {
       text: `What is the sum of the digits of ${digits.join("")}?`,
-      steps,
-      answer: String(v),
+      steps: run.steps,
+      answer: String(run.value),
     };
   },
 

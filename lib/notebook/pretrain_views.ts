@@ -11,6 +11,7 @@ import type { Problem } from "../data/problem.ts";
 import { createRng } from "../data/rng.ts";
 import { miniMathTrainStream } from "../data/minimath_split.ts";
 import type { MiniMathVersion } from "../data/minimath.ts";
+import { baseMiniMathVersion } from "../model/bases.ts";
 import { loadConfig, type Qwen2Config } from "../model/config.ts";
 import {
   type CorpusMix,
@@ -137,7 +138,7 @@ export function baseCorpus(
     corpus: typeof recipe.corpus === "string" ? recipe.corpus : "imperfect",
     mix: (recipe.mix as CorpusMix | undefined) ?? DEFAULT_MIX,
     passes: (recipe.passes as PassSpec | null | undefined) ?? null,
-    minimath: recipe.minimath === "v2" ? "v2" : "v1",
+    minimath: baseMiniMathVersion(dir),
   };
 }
 
