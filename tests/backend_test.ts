@@ -455,8 +455,14 @@ Deno.test({
         tf.sum(rand([5, 4, 3], 39), [1]),
         tf.sum(rand([5, 4, 3], 40)),
         tf.sum(rand([5, 4, 3], 41), -1),
+        tf.sum(rand([50, 70], 42), 0), // column blocks of 32 and a remainder
       ];
     });
+    await compareWithCpu("add", () => [
+      tf.add(rand([40, 70], 43), rand([40, 70], 44)), // same shape: ssr_add on native
+      tf.add(rand([40, 70], 45), rand([70], 46)), // broadcast: the stock kernel
+      tf.add(tf.tensor1d([1, 2, 3], "int32"), tf.tensor1d([4, 5, 6], "int32")),
+    ]);
     await compareWithCpu("compare", () => {
       const a = tf.round(tf.mul(rand([6, 5], 42), 3)), b = tf.round(tf.mul(rand([6, 1], 43), 3));
       const c = tf.round(tf.mul(rand([2, 1, 5], 44), 3));
@@ -829,9 +835,23 @@ Deno.test({
             tf.sum(targetLogProbs(d as tf.Tensor2D, targets).logp),
           ]) as tf.Scalar;
         const { value, grads } = tf.valueAndGrads(f)([x, gu, scores, logits, e]);
+        // Causal attention (forward and gradient: one thread per (b, h), per (b, kv head)).
+        const q = rand([4, 4, 70, 8], 506), k = rand([4, 2, 70, 8], 507);
+        const v = rand([4, 2, 70, 8], 508),
+          keyMask = tf.tensor2d(
+            [...Array(4)].map((_, b) => [...Array(70)].map((_, s) => s >= b ? 1 : 0)),
+          );
+        const att = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+          tf.sum(tf.square(
+            attention(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, keyMask),
+          )) as tf.Scalar
+        )([q, k, v]);
+        // Same-shape Add and a bias-gradient Sum (columns in blocks over the threads).
+        const big = rand([600, 130], 509);
+        const addSum = [tf.add(big, tf.slice(x, [0, 0], [600, 130])), tf.sum(big, 0)];
         // A decoder layer over a KV cache, large enough for its parallel region.
         const layer = decoderLayerCalls([64, 4, 2, 32, 128, 96], cachedDecoderLayer);
-        return [value, ...grads, ...layer].map((t) =>
+        return [value, ...grads, att.value, ...att.grads, ...addSum, ...layer].map((t) =>
           Float32Array.from(t.dataSync() as Float32Array)
         );
       });

@@ -2,8 +2,8 @@
  * Fused element-wise kernels of the `native` backend, compiled at first use by
  * lib/backend/fused_lib.ts (cc -O3 -march=native) and called through Deno.dlopen on the
  * wasm heap: each one is a single pass (or two) over its rows where tfjs would run a chain of
- * kernels. Row-major float32; int32 ids. No allocation, no global state; every row is
- * computed the same way whatever the others hold, so results are deterministic.
+ * kernels. Row-major float32; int32 ids. No allocation but the attention gradient's scratch;
+ * every row is computed the same way whatever the others hold, so results are deterministic.
  *
  * exp is a Cephes-style polynomial (relative error ~2e-7), written so that GCC vectorizes
  * the loops that call it.
@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LANES 8
@@ -245,65 +246,140 @@ void ssr_qkv_heads_grad(const float *restrict dq, const float *restrict dk,
  * keyMask[b, s] ≠ 0; the others get 0. A row that sees no key (a padding query) is all 0.
  * Only x[0 … S0+t] of a row is read, and probs may be scores (in place).
  */
+/* One row of ssr_attn_softmax: y[0 … S) from x[0 … lim), keys with km ≠ 0 (all of them when dense). */
+static inline void softmax_row(const float *x, float *y, const float *km, int S, int lim,
+                               int dense) {
+  if (dense) {
+    float m = row_max(x, lim);
+    float inv = 1.0f / row_exp(x, y, lim, m);
+    for (int j = 0; j < lim; j++) y[j] *= inv;
+    for (int j = lim; j < S; j++) y[j] = 0;
+    return;
+  }
+  float m = -INFINITY;
+  int seen = 0;
+  for (int j = 0; j < lim; j++)
+    if (km[j] != 0) {
+      m = x[j] > m ? x[j] : m;
+      seen = 1;
+    }
+  if (!seen) {
+    for (int j = 0; j < S; j++) y[j] = 0;
+    return;
+  }
+  float sum = 0;
+  for (int j = 0; j < lim; j++) {
+    float e = km[j] != 0 ? ssr_expf(x[j] - m) : 0.0f;
+    y[j] = e;
+    sum += e;
+  }
+  float inv = 1.0f / sum;
+  for (int j = 0; j < lim; j++) y[j] *= inv;
+  for (int j = lim; j < S; j++) y[j] = 0;
+}
+
+/* 1 if no key of km[0 … S) is masked (the allowed keys of a causal row are then a prefix). */
+static inline int keys_dense(const float *km, int S) {
+  int d = 1;
+  for (int s = 0; s < S; s++) d &= km[s] != 0;
+  return d;
+}
+
 void ssr_attn_softmax(const float *scores, const float *restrict keyMask, float *probs, int B,
                       int H, int T, int S, int S0) {
   unsigned char dense[B > 0 ? B : 1]; /* no padding key in row b: the allowed keys are a prefix */
-  for (int b = 0; b < B; b++) {
-    int d = 1;
-    for (int s = 0; s < S; s++) d &= keyMask[(int64_t)b * S + s] != 0;
-    dense[b] = (unsigned char)d;
-  }
+  for (int b = 0; b < B; b++) dense[b] = (unsigned char)keys_dense(keyMask + (int64_t)b * S, S);
   PARALLEL_FOR((int64_t)B * H * T * S)
   for (int64_t row = 0; row < (int64_t)B * H * T; row++) {
     int b = (int)(row / ((int64_t)H * T)), t = (int)(row % T);
-    const float *km = keyMask + (int64_t)b * S;
-    const float *x = scores + row * S;
-    float *y = probs + row * S;
     int lim = S0 + t + 1 < S ? S0 + t + 1 : S;
-    if (dense[b]) {
-      float m = row_max(x, lim);
-      float inv = 1.0f / row_exp(x, y, lim, m);
-      for (int j = 0; j < lim; j++) y[j] *= inv;
-      for (int j = lim; j < S; j++) y[j] = 0;
-      continue;
+    softmax_row(scores + row * S, probs + row * S, keyMask + (int64_t)b * S, S, lim, dense[b]);
+  }
+}
+
+/* d ← y·(d − Σ_{j<lim} y·d) for j < lim, 0 from lim to T (one row of a causal softmax). */
+static inline void causal_grad_row(const float *restrict y, float *restrict d, int lim, int T) {
+  float c = row_dot(y, d, lim);
+  for (int j = 0; j < lim; j++) d[j] = y[j] * (d[j] - c);
+  for (int j = lim; j < T; j++) d[j] = 0;
+}
+
+/* ---------------------------------------------------------------- causal self-attention */
+
+#define NO_T 111
+#define TR 112
+#define SGEMM(tA, tB, m, n, k, A, lda, B, ldb, beta, C, ldc)                                   \
+  ssr_cblas_sgemm(101, tA, tB, m, n, k, 1.0f, A, lda, B, ldb, beta, C, ldc)
+
+/*
+ * Causal self-attention (ssr_init_blas first): q [B, nh, T, hd], k and v [B, nkv, T, hd] (query
+ * head h reads kv head h / (nh / nkv)), keys with keyMask [B, T] = 0 hidden. Writes the
+ * probabilities [B, nh, T, T] (0 above the diagonal) and the output [B, T, nh, hd]. Each (b, h)
+ * runs on one thread, in blocks of `block` query rows: the scores against only the keys the
+ * block sees (an sgemm), their softmax, then the values (an sgemm) — the same calls on any
+ * thread count.
+ */
+void ssr_attention(const float *restrict Q, const float *restrict K, const float *restrict V,
+                   const float *restrict keyMask, float *restrict P, float *restrict O, int B,
+                   int nh, int nkv, int T, int hd, int block) {
+  int g = nh / nkv;
+  PARALLEL_FOR((int64_t)B * nh * T * T)
+  for (int64_t bh = 0; bh < (int64_t)B * nh; bh++) {
+    int b = (int)(bh / nh), h = (int)(bh % nh);
+    int64_t kv = ((int64_t)b * nkv + h / g) * T * hd;
+    const float *q = Q + bh * T * hd, *km = keyMask + (int64_t)b * T;
+    float *p = P + bh * T * T, *o = O + ((int64_t)b * T * nh + h) * hd;
+    int dense = keys_dense(km, T);
+    for (int r0 = 0; r0 < T; r0 += block) {
+      int r1 = r0 + block < T ? r0 + block : T;
+      SGEMM(NO_T, TR, r1 - r0, r1, hd, q + (int64_t)r0 * hd, hd, K + kv, hd, 0.0f,
+            p + (int64_t)r0 * T, T);
+      for (int t = r0; t < r1; t++) softmax_row(p + (int64_t)t * T, p + (int64_t)t * T, km, T, t + 1, dense);
+      SGEMM(NO_T, NO_T, r1 - r0, hd, r1, p + (int64_t)r0 * T, T, V + kv, hd, 0.0f,
+            o + (int64_t)r0 * nh * hd, nh * hd);
     }
-    float m = -INFINITY;
-    int seen = 0;
-    for (int j = 0; j < lim; j++)
-      if (km[j] != 0) {
-        m = x[j] > m ? x[j] : m;
-        seen = 1;
-      }
-    if (!seen) {
-      for (int j = 0; j < S; j++) y[j] = 0;
-      continue;
-    }
-    float sum = 0;
-    for (int j = 0; j < lim; j++) {
-      float e = km[j] != 0 ? ssr_expf(x[j] - m) : 0.0f;
-      y[j] = e;
-      sum += e;
-    }
-    float inv = 1.0f / sum;
-    for (int j = 0; j < lim; j++) y[j] *= inv;
-    for (int j = lim; j < S; j++) y[j] = 0;
   }
 }
 
 /*
- * Causal softmax gradient in place over rows of [rows, T] (row r is query t = r mod T):
- * d ← y·(d − Σ_{j≤t} y·d) for j ≤ t, 0 beyond (entries beyond t of d are never read).
+ * Gradient of ssr_attention: dO [B, T, nh, hd] and the probabilities P give dq (shape of q), dk
+ * and dv (shape of k). Each (b, kv head) runs on one thread: its query heads in order, blocks of
+ * `block` rows in order (dk and dv are sums over them, always in that order), with a T×T
+ * scratch of its own for dP and then the scores' gradient.
  */
-void ssr_causal_softmax_grad(const float *restrict y, float *restrict d, int rows, int T) {
-  PARALLEL_FOR((int64_t)rows * T)
-  for (int r = 0; r < rows; r++) {
-    int64_t off = (int64_t)r * T;
-    const float *yr = y + off;
-    float *dr = d + off;
-    int lim = r % T + 1;
-    float c = row_dot(yr, dr, lim);
-    for (int j = 0; j < lim; j++) dr[j] = yr[j] * (dr[j] - c);
-    for (int j = lim; j < T; j++) dr[j] = 0;
+void ssr_attention_grad(const float *restrict dO, const float *restrict P,
+                        const float *restrict Q, const float *restrict K,
+                        const float *restrict V, float *restrict dQ, float *restrict dK,
+                        float *restrict dV, int B, int nh, int nkv, int T, int hd, int block) {
+  int g = nh / nkv, ldo = nh * hd;
+  PARALLEL_FOR((int64_t)B * nh * T * T)
+  for (int64_t bk = 0; bk < (int64_t)B * nkv; bk++) {
+    int b = (int)(bk / nkv), kvh = (int)(bk % nkv);
+    const float *k = K + bk * T * hd, *v = V + bk * T * hd;
+    float *dk = dK + bk * T * hd, *dv = dV + bk * T * hd;
+    float *dS = malloc((size_t)T * T * sizeof(float));
+    memset(dk, 0, (size_t)T * hd * sizeof(float));
+    memset(dv, 0, (size_t)T * hd * sizeof(float));
+    for (int h = kvh * g; h < (kvh + 1) * g; h++) {
+      int64_t bh = (int64_t)b * nh + h;
+      const float *p = P + bh * T * T, *q = Q + bh * T * hd;
+      const float *dOh = dO + ((int64_t)b * T * nh + h) * hd;
+      float *dq = dQ + bh * T * hd;
+      for (int r0 = 0; r0 < T; r0 += block) {
+        int r1 = r0 + block < T ? r0 + block : T, m = r1 - r0;
+        const float *dOr = dOh + (int64_t)r0 * ldo, *pr = p + (int64_t)r0 * T;
+        float *dSr = dS + (int64_t)r0 * T;
+        /* dP[r0…r1, 0…r1] = dO·Vᵀ, then the softmax gradient of those rows */
+        SGEMM(NO_T, TR, m, r1, hd, dOr, ldo, v, hd, 0.0f, dSr, T);
+        for (int t = r0; t < r1; t++)
+          causal_grad_row(p + (int64_t)t * T, dS + (int64_t)t * T, t + 1, T);
+        /* dQ[r0…r1] = dS·K;  dK[0…r1] += dSᵀ·Q[r0…r1];  dV[0…r1] += Pᵀ·dO[r0…r1] */
+        SGEMM(NO_T, NO_T, m, hd, r1, dSr, T, k, hd, 0.0f, dq + (int64_t)r0 * hd, hd);
+        SGEMM(TR, NO_T, r1, hd, m, dSr, T, q + (int64_t)r0 * hd, hd, 1.0f, dk, hd);
+        SGEMM(TR, NO_T, r1, hd, m, pr, T, dOr, ldo, 1.0f, dv, hd);
+      }
+    }
+    free(dS);
   }
 }
 
@@ -643,6 +719,34 @@ void ssr_logprobs_grad(const float *restrict z, const int32_t *restrict target,
     }
     int id = target[r];
     if (id >= 0 && id < V) dr[id] += gl;
+  }
+}
+
+/* ---------------------------------------------------------------- add, sums over rows */
+
+/* out[i] = a[i] + b[i] (same shapes). */
+void ssr_add(const float *restrict a, const float *restrict b, float *restrict out, int n) {
+  PARALLEL_FOR(n)
+  for (int i = 0; i < n; i++) out[i] = a[i] + b[i];
+}
+
+#define SUM_COLS 32
+
+/*
+ * out[j] = Σ_r x[r·inner + j] over the rows in order, accumulated in double (e.g. a bias
+ * gradient, [rows, inner] → [inner]); blocks of 32 columns spread over the threads.
+ */
+void ssr_sum_rows(const float *restrict x, float *restrict out, int rows, int inner) {
+  int blocks = (inner + SUM_COLS - 1) / SUM_COLS;
+  PARALLEL_FOR((int64_t)rows * inner)
+  for (int blk = 0; blk < blocks; blk++) {
+    int c0 = blk * SUM_COLS, w = inner - c0 < SUM_COLS ? inner - c0 : SUM_COLS;
+    double acc[SUM_COLS] = {0};
+    for (int64_t r = 0; r < rows; r++) {
+      const float *xr = x + r * inner + c0;
+      for (int j = 0; j < w; j++) acc[j] += xr[j];
+    }
+    for (int j = 0; j < w; j++) out[c0 + j] = (float)acc[j];
   }
 }
 

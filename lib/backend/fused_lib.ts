@@ -41,13 +41,16 @@ export const FUSED_SYMBOLS = {
   ssr_qkv_heads_grad: proc(P, P, P, P, P, P, I, I, I, I, I),
   ssr_attn_softmax: proc(P, P, P, I, I, I, I, I),
   ssr_cached_attention: proc(P, P, P, P, P, P, P, P, P, I, I, I, I, I, I, I),
-  ssr_causal_softmax_grad: proc(P, P, I, I),
+  ssr_attention: proc(P, P, P, P, P, P, I, I, I, I, I, I),
+  ssr_attention_grad: proc(P, P, P, P, P, P, P, P, I, I, I, I, I, I),
   ssr_softmax_grad: proc(P, P, P, I, I),
   ssr_swiglu: proc(P, P, I, I),
   ssr_decoder_layer: proc(P, P, P, P, P, P, P, P, P, P, P, P, I, I, I, I, I, I, I, I, I, F),
   ssr_swiglu_grad: proc(P, P, P, I, I),
   ssr_logprobs: proc(P, P, P, P, I, I),
   ssr_logprobs_grad: proc(P, P, P, P, P, I, I),
+  ssr_add: proc(P, P, P, I),
+  ssr_sum_rows: proc(P, P, I, I),
   ssr_adamw: proc(P, P, P, P, P, P, P, I, F, F, F, F, F),
 } as const;
 

@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Attempt } from "./attempt.ts";
 import { type Blas, loadBlas } from "./blas.ts";
+import { addKernel } from "./add.ts";
 import { attentionKernels } from "./attention_kernels.ts";
 import { decoderLayerKernel } from "./decoder_kernels.ts";
 import { fusedKernels } from "./fused_kernels.ts";
@@ -24,6 +25,7 @@ import { type FusedLib, type FusedLoad, loadFusedLib } from "./fused_lib.ts";
 import { nativeMatMulKernels } from "./native_kernels.ts";
 import { threadPolicy } from "./thread_policy.ts";
 import { stockWasmKernels } from "./stock_wasm.ts";
+import { sumKernels } from "./sum.ts";
 import { initWasm, wasmHeapKernels } from "./wasm.ts";
 
 /** Name under which the native backend is registered with tfjs. */
@@ -87,7 +89,8 @@ function cString(text: string): Uint8Array {
  * Registers backend `native` as a second name for the given wasm backend instance (tensors move
  * between the two names for free) with copies of all stock wasm kernels, the sgemm matmuls and
  * the heap kernels of `wasmHeapKernels` (and the fused kernels, when loaded; with `splitMatMul`,
- * the fused library's `ssr_sgemm` being set up, also the whole-decoder-layer kernel);
+ * the fused library's `ssr_sgemm` being set up, also the attention and whole-decoder-layer
+ * kernels);
  * `beforeMatMul` runs before every matmul. Idempotent. Do not `tf.removeBackend` either name:
  * that would dispose the instance both share.
  */
@@ -105,18 +108,29 @@ export function registerNativeBackend(
     ...(fused?.ok
       ? [
         ...fusedKernels(fused.lib, NATIVE_BACKEND),
-        ...attentionKernels(blas, fused.lib, NATIVE_BACKEND),
-        ...(splitMatMul ? [decoderLayerKernel(fused.lib, NATIVE_BACKEND, beforeMatMul)] : []),
+        addKernel(fused.lib, NATIVE_BACKEND),
+        ...sumKernels(
+          [NATIVE_BACKEND],
+          (x, rows, inner, out) => fused.lib.ssr_sum_rows(x, out, rows, inner),
+        ),
+        ...(splitMatMul
+          ? [
+            ...attentionKernels(fused.lib, NATIVE_BACKEND, beforeMatMul),
+            decoderLayerKernel(fused.lib, NATIVE_BACKEND, beforeMatMul),
+          ]
+          : []),
       ]
       : []),
   ];
-  const ownNames = new Set(own.map((k) => k.kernelName));
+  // Later entries win: the fused library's Add and Sum replace the JS heap kernels' Sum.
+  const byName = new Map(own.map((k) => [k.kernelName, k]));
+  const ownNames = new Set(byName.keys());
   for (const config of stockWasmKernels()) {
     if (!ownNames.has(config.kernelName)) {
       tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
     }
   }
-  for (const config of own) tf.registerKernel(config);
+  for (const config of byName.values()) tf.registerKernel(config);
   tf.registerBackend(NATIVE_BACKEND, () => wasm, 2.5);
 }
 

@@ -27,13 +27,13 @@ export function sumRowsInto(x: Float32Array, rows: number, inner: number, out: F
   out.set(acc);
 }
 
-/** Kernel configs of `Sum` for the given wasm-heap backends. */
-export function sumKernels(backendNames: string[]): KernelConfig[] {
-  return backendNames.map((backendName) => ({
-    kernelName: Sum,
-    backendName,
-    kernelFunc: sum as unknown as KernelFunc,
-  }));
+/**
+ * Kernel configs of `Sum` for the given wasm-heap backends; `rowsInto` (same contract and bits
+ * as {@linkcode sumRowsInto}, the default) does the leading-axes sums.
+ */
+export function sumKernels(backendNames: string[], rowsInto = sumRowsInto): KernelConfig[] {
+  const kernelFunc = ((args: SumArgs) => sum(args, rowsInto)) as unknown as KernelFunc;
+  return backendNames.map((backendName) => ({ kernelName: Sum, backendName, kernelFunc }));
 }
 
 interface SumArgs {
@@ -42,7 +42,7 @@ interface SumArgs {
   attrs: { axis: number | number[]; keepDims: boolean };
 }
 
-function sum({ inputs, backend, attrs }: SumArgs): TensorInfo {
+function sum({ inputs, backend, attrs }: SumArgs, rowsInto: typeof sumRowsInto): TensorInfo {
   const { x } = inputs;
   const axes = util.parseAxisParam(attrs.axis, x.shape);
   const split = leadingSplit(x.shape, axes);
@@ -53,7 +53,7 @@ function sum({ inputs, backend, attrs }: SumArgs): TensorInfo {
   if (attrs.keepDims) outShape = backend_util.expandShapeToKeepDim(outShape, axes);
   const out = backend.makeOutput(outShape, "float32");
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-  sumRowsInto(view(x), split.rows, split.inner, view(out));
+  rowsInto(view(x), split.rows, split.inner, view(out));
   return out;
 }
 
