@@ -4,7 +4,8 @@
  * - matmul GFLOP/s at 128³ and 512³ through tfjs, and for raw `cblas_sgemm` on Float32Arrays
  *   called from this process (on the library's thread count here: one where the native backend
  *   splits matmuls over its own threads);
- * - for the model config: train tokens/s (forward + backward + AdamW, batch 64×128) and
+ * - for the model config (default: the 0.80M-parameter `data/configs/qwen2-0.8m.json`, the
+ *   size the engine's targets are stated for): train tokens/s (forward + backward + AdamW, batch 64×128) and
  *   generation tokens/s (128 sequences, 16-token prompts, 96 new tokens, KV cache), medians of
  *   `--train-steps` steps and `--gen-runs` generations after a warm-up, per wall second and per
  *   CPU second of the process (all threads; on a shared machine the steadier of the two).
@@ -44,13 +45,16 @@ import { profileGrpoStep } from "../lib/profile/grpo_step.ts";
 import { profilePretrainSteps } from "../lib/profile/pretrain_step.ts";
 import { profileMarkdown } from "../lib/profile/profile.ts";
 
+/** The model config the train and generation figures use unless `--config` says otherwise. */
+export const BENCH_CONFIG = "data/configs/qwen2-0.8m.json";
+
 /** Runs the benchmark and returns the JSON report. */
 export async function bench(args: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgsOrFail({
     args: withProfileDefault(args),
     options: {
       backend: { type: "string" },
-      config: { type: "string", default: `${DEFAULT_BASE_DIR}/config.json` },
+      config: { type: "string", default: BENCH_CONFIG },
       "train-steps": { type: "string", default: "5" },
       "gen-runs": { type: "string", default: "2" },
       "matmul-only": { type: "boolean", default: false },

@@ -2,7 +2,8 @@
  * `results/claims.md` and `results/claims.csv` from the run folders of a claims grid: one
  * results folder per testbed (`<dir>/runs/<variant>/<seed>/`), the claims rows C1–C6 with their
  * intervals and verdicts, and the tables that explain them — the β sweep, the KL trajectory
- * against the reward's spread, curriculum stability, the budget sweep — and the grid's wall time.
+ * against the reward's spread, curriculum stability, the budget sweep, how the samples end, and
+ * sample completions — and the grid's wall time.
  *
  * @module
  */
@@ -21,6 +22,12 @@ import {
 } from "./claims.ts";
 import { parseJsonl } from "../data/jsonl.ts";
 import { rowsToMarkdown } from "./markdown_table.ts";
+import {
+  contrastMarkdown,
+  contrastSample,
+  failureProfileRows,
+  testbedEvalProblems,
+} from "./claims_samples.ts";
 
 /** The variants whose scores the claims read. */
 export const CLAIM_VARIANTS: readonly string[] = [
@@ -183,6 +190,13 @@ export function budgetRows(t: TestbedDir, tb: Testbed): Record<string, unknown>[
   return out;
 }
 
+/** The pairs whose sample completions `claims.md` shows: C1 (RL vs base) and C2, both ways. */
+export const SAMPLE_CONTRASTS: readonly [string, string][] = [
+  ["zero_grpo", "base"],
+  ["zero_grpo", "grpo_kl"],
+  ["grpo_kl", "zero_grpo"],
+];
+
 /** Wall time of a testbed's grid: training + evaluation seconds summed over its runs. */
 export function gridSeconds(t: TestbedDir): { runs: number; seconds: number } {
   let runs = 0;
@@ -278,6 +292,28 @@ export function claimsReport(
       budgetRows(t, tb),
       ["pass1", "tokens_per_correct"],
     );
+    const runsDir = join(t.dir, "runs");
+    const variants = [...new Set(CLAIM_VARIANTS)];
+    table(
+      "**How the evaluation samples end** (all seeds; percent of samples): correct, cut off at " +
+        "the token budget, stopped without an answer, a wrong answer; mean length in tokens:",
+      failureProfileRows(runsDir, variants),
+      ["correct", "truncated", "no_answer", "wrong_answer", "length"],
+    );
+    const problems = testbedEvalProblems(runsDir, variants);
+    const contrasts = problems
+      ? SAMPLE_CONTRASTS.map(([a, b]) => contrastSample(runsDir, problems, a, b))
+        .filter((c) => c !== null)
+      : [];
+    if (contrasts.length) {
+      sections.push(
+        "**Sample completions** — for each pair, the evaluation problem where the first " +
+          "variant is right most often relative to the second (the extreme case, not the " +
+          "typical one), with a correct completion of the first and a failed one of the second:",
+        "",
+        ...contrasts.flatMap((c) => [contrastMarkdown(c), ""]),
+      );
+    }
   });
   return { rows, markdown: sections.join("\n"), csv: claimsCsv(rows) };
 }
