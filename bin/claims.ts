@@ -6,7 +6,8 @@
  *   deno task claims [--testbed NAME=DIR …] [--small NAME] [--large NAME] [--out DIR]
  *                    [--readme FILE | --no-readme] [--seed S]
  *
- * Default testbeds: `overthink-0.8m`, `overthink-0.2m` and `imperfect-0.8m` under
+ * Default testbeds: `overthink-0.8m`, `overthink-0.2m`, `overthink-0.2m-long` (preset
+ * `claims-long`) and `imperfect-0.8m` under
  * `results/claims/`; C4 compares `overthink-0.2m` (small) with `overthink-0.8m` (large).
  *
  * @module

@@ -9,6 +9,7 @@ import {
   claimChartViews,
   claimSpecs,
   type ClaimsResults,
+  claimsSamplesViews,
   claimsTableHtml,
   claimsTableView,
   claimsViews,
@@ -152,6 +153,23 @@ Deno.test("claims views: the β sweep and the budget sweep, tables and curves", 
     assertEquals(uv.length, 8); // 5 pass@1 points, 3 token counts (none at 4×)
     assert(String((await mimeBundle(budgetChart))["image/svg+xml"]).startsWith("<svg"));
   });
+});
+
+Deno.test("claims views: how the samples end, per testbed and variant; a notice before any grid", async () => {
+  await withGrid(async (dir) => {
+    const results = loadClaimsResults(dir, { resamples: 100 }) as ClaimsResults;
+    const views = claimsSamplesViews(results);
+    // The fixture's runs record no evaluation set: the outcome table only, no completions.
+    assertEquals(views.length, 1);
+    const rows = (views[0] as pl.DataFrame).toRecords();
+    const zero = rows.find((r) => r.testbed === "overthink-0.8m" && r.variant === "zero_grpo")!;
+    assertEquals(zero.samples, 120); // 3 seeds × 40 problems
+    assertEquals(zero.length, 50);
+    assertEquals(Number(zero.correct) + Number(zero.wrong_answer), 100); // answered, not cut off
+    assertEquals(rows.filter((r) => r.testbed === "overthink-0.2m").length, 2);
+  });
+  const missing = loadClaimsResults(join(await Deno.makeTempDir(), "none"));
+  assertEquals(claimsSamplesViews(missing).length, 1);
 });
 
 Deno.test("claims views: runs but no complete pair — a line, not an empty table", async () => {

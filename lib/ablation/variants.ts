@@ -187,6 +187,20 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     eval_budgets: [0.5, 2, 4],
     eval_budget_variants: ["base", "zero_grpo"],
   },
+  /**
+   * The claims grid trained 4× longer (240 steps) for the pair that C2 compares: does the gap
+   * between GRPO-with-KL and ZeroGRPO open once the policy has had time to drift from the
+   * reference? No budget sweep.
+   */
+  "claims-long": {
+    name: "claims-long",
+    seeds: 5,
+    grpo: { ...base, steps: 240, prompts_per_step: 8, num_generations: 8 },
+    pool_per_level: 800,
+    eval_samples: 3,
+    eval_problems: 500,
+    variants: ["base", "grpo_kl", "zero_grpo"],
+  },
   /** For tests and CI smoke runs: seconds, not minutes. */
   tiny: {
     name: "tiny",

@@ -18,8 +18,12 @@ import {
   CLAIM_TESTBEDS,
   claimTestbedDirs,
   loadClaims,
+  outcomeRows,
+  SAMPLE_CONTRASTS_CAPTION,
+  testbedContrasts,
   type TestbedDir,
 } from "../report/claims_report.ts";
+import { contrastMarkdown } from "../report/claims_samples.ts";
 import type { Verdict } from "../stats/verdict.ts";
 import { chart, html, markdown, type Viewable } from "./display.ts";
 import { escapeHtml, htmlTable } from "./math_html.ts";
@@ -71,8 +75,9 @@ export function loadClaimsResults(
       message:
         `**No claims grid has run yet**: no finished run under \`${shown}/<testbed>/runs/\` ` +
         `(${CLAIM_TESTBEDS.join(", ")}). Run it with \`deno task ablate --preset claims --base ` +
-        `data/bases/<testbed> --results ${shown}/<testbed>\`, one per testbed (the variants each ` +
-        "needs: README, *The seed's claims*), then `deno task claims`.",
+        `data/bases/<base> --results ${shown}/<testbed>\`, one per testbed (\`--preset ` +
+        "claims-long` for `overthink-0.2m-long`; the variants each needs: README, *The seed's " +
+        "claims*), then `deno task claims`.",
     };
   }
   return { ok: true, seed, testbeds, loaded, rows };
@@ -339,4 +344,23 @@ export function budgetSweepViews(results: ClaimsResults | Missing): Viewable[] {
     return [markdown("_The claims grid has no budget-sweep run yet (`base` and `zero_grpo`)._")];
   }
   return [table(rows), chart(budgetSweepSpec(rows))];
+}
+
+/**
+ * What the runs do (notebook 05): how each variant's evaluation samples end, over the testbeds,
+ * and per testbed the sample completions of the C1 and C2 pairs (as in `claims.md`).
+ */
+export function claimsSamplesViews(results: ClaimsResults | Missing): Viewable[] {
+  if (!results.ok) return [notice(results.message)];
+  const rows = perTestbed(results, (t) => outcomeRows(t));
+  const views: Viewable[] = rows.length ? [table(rows)] : [];
+  for (const t of results.testbeds) {
+    const contrasts = testbedContrasts(t);
+    if (!contrasts.length) continue;
+    views.push(markdown(
+      [`#### \`${t.name}\``, "", SAMPLE_CONTRASTS_CAPTION, "", ...contrasts.map(contrastMarkdown)]
+        .join("\n\n"),
+    ));
+  }
+  return views;
 }

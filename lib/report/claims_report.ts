@@ -26,6 +26,7 @@ import {
   contrastMarkdown,
   contrastSample,
   failureProfileRows,
+  type SampleContrast,
   testbedEvalProblems,
 } from "./claims_samples.ts";
 
@@ -48,6 +49,7 @@ export interface TestbedDir {
 export const CLAIM_TESTBEDS: readonly string[] = [
   "overthink-0.8m",
   "overthink-0.2m",
+  "overthink-0.2m-long",
   "imperfect-0.8m",
 ];
 
@@ -197,6 +199,26 @@ export const SAMPLE_CONTRASTS: readonly [string, string][] = [
   ["grpo_kl", "zero_grpo"],
 ];
 
+/** How a testbed's evaluation samples end, per claim variant ({@linkcode failureProfileRows}). */
+export function outcomeRows(t: TestbedDir): Record<string, unknown>[] {
+  return failureProfileRows(join(t.dir, "runs"), [...new Set(CLAIM_VARIANTS)]);
+}
+
+/** The sample completions of {@linkcode SAMPLE_CONTRASTS} in a testbed (those it has runs for). */
+export function testbedContrasts(t: TestbedDir): SampleContrast[] {
+  const runsDir = join(t.dir, "runs");
+  const problems = testbedEvalProblems(runsDir, [...new Set(CLAIM_VARIANTS)]);
+  if (!problems) return [];
+  return SAMPLE_CONTRASTS.map(([a, b]) => contrastSample(runsDir, problems, a, b))
+    .filter((c) => c !== null);
+}
+
+/** What the sample completions are, in `claims.md` and notebook 05. */
+export const SAMPLE_CONTRASTS_CAPTION = "**Sample completions** — for each pair, the evaluation " +
+  "problem where the first variant is right most often relative to the second (the extreme " +
+  "case, not the typical one), with a correct completion of the first and a failed one of the " +
+  "second:";
+
 /** Wall time of a testbed's grid: training + evaluation seconds summed over its runs. */
 export function gridSeconds(t: TestbedDir): { runs: number; seconds: number } {
   let runs = 0;
@@ -292,24 +314,16 @@ export function claimsReport(
       budgetRows(t, tb),
       ["pass1", "tokens_per_correct"],
     );
-    const runsDir = join(t.dir, "runs");
-    const variants = [...new Set(CLAIM_VARIANTS)];
     table(
       "**How the evaluation samples end** (all seeds; percent of samples): correct, cut off at " +
         "the token budget, stopped without an answer, a wrong answer; mean length in tokens:",
-      failureProfileRows(runsDir, variants),
+      outcomeRows(t),
       ["correct", "truncated", "no_answer", "wrong_answer", "length"],
     );
-    const problems = testbedEvalProblems(runsDir, variants);
-    const contrasts = problems
-      ? SAMPLE_CONTRASTS.map(([a, b]) => contrastSample(runsDir, problems, a, b))
-        .filter((c) => c !== null)
-      : [];
+    const contrasts = testbedContrasts(t);
     if (contrasts.length) {
       sections.push(
-        "**Sample completions** — for each pair, the evaluation problem where the first " +
-          "variant is right most often relative to the second (the extreme case, not the " +
-          "typical one), with a correct completion of the first and a failed one of the second:",
+        SAMPLE_CONTRASTS_CAPTION,
         "",
         ...contrasts.flatMap((c) => [contrastMarkdown(c), ""]),
       );
