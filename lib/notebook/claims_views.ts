@@ -358,7 +358,7 @@ export function claimsSamplesViews(results: ClaimsResults | Missing): Viewable[]
     const contrasts = testbedContrasts(t);
     if (!contrasts.length) continue;
     views.push(markdown(
-      [`#### \`${t.name}\``, "", SAMPLE_CONTRASTS_CAPTION, "", ...contrasts.map(contrastMarkdown)]
+      [`#### \`${t.name}\``, SAMPLE_CONTRASTS_CAPTION, ...contrasts.map(contrastMarkdown)]
         .join("\n\n"),
     ));
   }
