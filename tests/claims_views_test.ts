@@ -156,7 +156,7 @@ Deno.test("claims views: the β sweep and the budget sweep, tables and curves", 
 });
 
 Deno.test("claims views: how the samples end, per testbed and variant; a notice before any grid", async () => {
-  await withGrid(async (dir) => {
+  await withGrid((dir) => {
     const results = loadClaimsResults(dir, { resamples: 100 }) as ClaimsResults;
     const views = claimsSamplesViews(results);
     // The fixture's runs record no evaluation set: the outcome table only, no completions.
@@ -167,9 +167,14 @@ Deno.test("claims views: how the samples end, per testbed and variant; a notice 
     assertEquals(zero.length, 50);
     assertEquals(Number(zero.correct) + Number(zero.wrong_answer), 100); // answered, not cut off
     assertEquals(rows.filter((r) => r.testbed === "overthink-0.2m").length, 2);
+    return Promise.resolve();
   });
-  const missing = loadClaimsResults(join(await Deno.makeTempDir(), "none"));
-  assertEquals(claimsSamplesViews(missing).length, 1);
+  const empty = await Deno.makeTempDir();
+  try {
+    assertEquals(claimsSamplesViews(loadClaimsResults(join(empty, "none"))).length, 1);
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
 });
 
 Deno.test("claims views: runs but no complete pair — a line, not an empty table", async () => {
