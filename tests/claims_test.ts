@@ -75,6 +75,30 @@ Deno.test("claims: known effects give the right verdicts; absent runs give no ro
   assertEquals(csv.length, rows.length + 1);
 });
 
+Deno.test("claims: arms with more seeds are paired on the common first seeds, and the runs column says so", () => {
+  const rng = createRng(9);
+  const p = Array.from({ length: 200 }, () => 0.3 + 0.3 * rng.next());
+  const zero = arm(rng, p, 0.1, 10);
+  const kl = arm(rng, p, 0.1, 10);
+  const base = arm(rng, p, -0.1, 5);
+  const tb: Testbed = {
+    name: "tb",
+    scores: new Map([["zero_grpo", zero], ["grpo_kl", kl], ["base", base]]),
+  };
+  const rows = claimsRows([tb], { seed: 3, resamples: 200 });
+  const c1 = rows.find((r) => r.id === "C1")!;
+  assertEquals(c1.runs, "tb/zero_grpo×5, tb/base×5");
+  const only5 = claimsRows([{
+    ...tb,
+    scores: new Map([["zero_grpo", zero.slice(0, 5)], ["base", base]]),
+  }], {
+    seed: 3,
+    resamples: 200,
+  });
+  assertEquals(only5.find((r) => r.id === "C1")!.estimate, c1.estimate);
+  assertEquals(rows.find((r) => r.id === "C2")!.runs, "tb/zero_grpo×10, tb/grpo_kl×10");
+});
+
 Deno.test("readScores: per-problem accuracy per finished seed; unfinished seeds skipped", async () => {
   const dir = await Deno.makeTempDir();
   try {

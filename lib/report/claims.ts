@@ -51,8 +51,10 @@ export interface ClaimsOptions {
 
 const pts = (x: number) => 100 * x;
 
-function runsOf(tb: Testbed, names: string[]): string {
-  return names.map((n) => `${tb.name}/${n}×${tb.scores.get(n)!.length}`).join(", ");
+/** The runs a row is computed from: each arm's first `seeds` seeds (default: the paired count). */
+function runsOf(tb: Testbed, names: string[], seeds?: number): string {
+  const n = seeds ?? Math.min(...names.map((v) => tb.scores.get(v)!.length));
+  return names.map((v) => `${tb.name}/${v}×${n}`).join(", ");
 }
 
 function has(tb: Testbed, names: string[]): boolean {
@@ -195,7 +197,7 @@ export function claimsRows(
         iv,
         "greater",
         0,
-        `${runsOf(small, need)}, ${runsOf(large, need)}`,
+        `${runsOf(small, need, arms[0].length)}, ${runsOf(large, need, arms[0].length)}`,
       ),
     );
   }
