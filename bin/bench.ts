@@ -25,7 +25,9 @@
  * figures and the ratios ours / PyTorch (wall and CPU). Without a Python that imports torch
  * (`$SSR1_PYTHON` or `--python` choose it) it says why and reports ours alone. Both sides run on
  * the same fixed thread count (`threads` in the JSON): `$SSR1_THREADS`, else `--torch-threads`,
- * else every core.
+ * else every core. PyTorch runs under `OMP_WAIT_POLICY=passive` unless that is set
+ * (`omp_wait_policy` in the JSON): on our machines libgomp's default spin-wait makes it 2–4×
+ * slower, so the ratio is against its faster setting.
  *
  * `--profile` prints, instead of the benchmark, the wall time by phase (rollout prefill, decode
  * steps and sampling, reward, forward, backward, optimizer, …) with the part spent in kernels,

@@ -24,6 +24,7 @@ so that `bin/bench.ts --vs-torch` can alternate its own steps with these under t
 import argparse
 import json
 import math
+import os
 import sys
 import time
 
@@ -196,7 +197,9 @@ def serve(model):
         "generate": lambda: generate_run(model, warmup=False),
     }
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "params": sum(p.numel() for p in model.parameters())}), flush=True)
+                      "params": sum(p.numel() for p in model.parameters()),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
+                      "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")}), flush=True)
     for line in sys.stdin:
         cmd = line.strip()
         if cmd == "exit" or cmd not in actions:
@@ -226,6 +229,7 @@ def main():
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "params": sum(p.numel() for p in model.parameters()),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
         "train": train_bench(model, a.train_steps),
         "generate": generate_bench(model),
     }

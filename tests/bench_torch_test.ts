@@ -1,5 +1,10 @@
 import "@tensorflow/tfjs-backend-cpu";
-import { defaultPython, sideBySideThreads, startTorchBench } from "../lib/bench/torch.ts";
+import {
+  defaultPython,
+  sideBySideThreads,
+  startTorchBench,
+  torchWaitPolicy,
+} from "../lib/bench/torch.ts";
 import { loadConfig, Qwen2Model } from "../lib/model/mod.ts";
 import { assertEquals } from "./_assert.ts";
 
@@ -72,6 +77,7 @@ Deno.test({
       if (r.server.info.params !== params) {
         throw new Error(`torch has ${r.server.info.params} parameters, ours ${params}`);
       }
+      assertEquals(r.server.info.omp_wait_policy, torchWaitPolicy());
       const t = await r.server.time("train");
       if (!(t.wall > 0 && t.cpu > 0)) throw new Error(JSON.stringify(t));
     } finally {
@@ -91,4 +97,11 @@ Deno.test("sideBySideThreads: one fixed count for both sides, set for our backen
   assertEquals(sideBySideThreads(3, env({}), 16), { ours: 3, torch: 3 });
   assertEquals(sideBySideThreads(3, env({ SSR1_THREADS: "2" }), 16), { ours: 2, torch: 2 });
   assertEquals(sideBySideThreads(0, env({ OPENBLAS_NUM_THREADS: "1" }), 16), { ours: 1, torch: 1 });
+});
+
+Deno.test("torchWaitPolicy: the option, else $OMP_WAIT_POLICY, else passive", () => {
+  const env = (v?: string) => ({ get: (k: string) => (k === "OMP_WAIT_POLICY" ? v : undefined) });
+  assertEquals(torchWaitPolicy(undefined, env()), "passive");
+  assertEquals(torchWaitPolicy(undefined, env("active")), "active");
+  assertEquals(torchWaitPolicy("active", env("passive")), "active");
 });
