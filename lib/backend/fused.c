@@ -13,6 +13,7 @@
  * so results do not depend on the thread count.
  */
 #include <dlfcn.h>
+#include <sched.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -132,31 +133,43 @@ int ssr_init_blas(const char *path) {
  * as 1, 2 or 4 blocks of rows of C chosen from the shape alone, spread over the threads: the
  * same calls whatever the thread count, so the same bits.
  */
-void ssr_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
-               const float *B, int ldb, float beta, float *C, int ldc) {
+static int sgemm_parts(int m, int n, int k) {
   double work = (double)m * n * k;
   int parts = work < (1 << 21) ? 1 : work < (1 << 23) ? 2 : 4;
   while (parts > 1 && m / parts < 16) parts /= 2;
+  return parts;
+}
+
+/* Block p of `parts` of ssr_sgemm: rows [m·p/parts, m·(p+1)/parts) of C. */
+static void sgemm_part(int p, int parts, int transA, int transB, int m, int n, int k, float alpha,
+                       const float *A, int lda, const float *B, int ldb, float beta, float *C,
+                       int ldc) {
+  int r0 = (int)((int64_t)m * p / parts), r1 = (int)((int64_t)m * (p + 1) / parts);
+  const float *Ap = transA ? A + r0 : A + (int64_t)r0 * lda;
+  ssr_cblas_sgemm(101, transA ? 112 : 111, transB ? 112 : 111, r1 - r0, n, k, alpha, Ap, lda, B,
+                  ldb, beta, C + (int64_t)r0 * ldc, ldc);
+}
+
+void ssr_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
+               const float *B, int ldb, float beta, float *C, int ldc) {
+  int parts = sgemm_parts(m, n, k);
   PARALLEL_FOR(parts > 1 ? ssr_par_min : 0)
-  for (int p = 0; p < parts; p++) {
-    int r0 = (int)((int64_t)m * p / parts), r1 = (int)((int64_t)m * (p + 1) / parts);
-    const float *Ap = transA ? A + r0 : A + (int64_t)r0 * lda;
-    ssr_cblas_sgemm(101, transA ? 112 : 111, transB ? 112 : 111, r1 - r0, n, k, alpha, Ap, lda, B,
-                    ldb, beta, C + (int64_t)r0 * ldc, ldc);
-  }
+  for (int p = 0; p < parts; p++)
+    sgemm_part(p, parts, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 /* ---------------------------------------------------------------- RMSNorm */
 
 /* y = x / sqrt(mean(x²) + eps) per row (no gain). */
+static inline void rmsnorm_row(const float *restrict xr, float *restrict yr, int cols,
+                               float eps) {
+  float inv = 1.0f / sqrtf(row_dot(xr, xr, cols) / cols + eps);
+  for (int j = 0; j < cols; j++) yr[j] = xr[j] * inv;
+}
+
 void ssr_rmsnorm(const float *restrict x, float *restrict y, int rows, int cols, float eps) {
   PARALLEL_FOR((int64_t)rows * cols)
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + (int64_t)r * cols;
-    float *yr = y + (int64_t)r * cols;
-    float inv = 1.0f / sqrtf(row_dot(xr, xr, cols) / cols + eps);
-    for (int j = 0; j < cols; j++) yr[j] = xr[j] * inv;
-  }
+  for (int r = 0; r < rows; r++) rmsnorm_row(x + (int64_t)r * cols, y + (int64_t)r * cols, cols, eps);
 }
 
 /* dx = r·(dy − x̂·mean(dy·x̂)), r = 1/sqrt(mean(x²) + eps), x̂ = x·r. */
@@ -534,17 +547,17 @@ static inline __attribute__((always_inline)) void cached_values(const float *res
  * sees no key gets 0 (as in ssr_attn_softmax). `scratch` holds B·(T·nh·hd + 2·S8) floats, S8 =
  * S0 + T rounded up to a multiple of 8; so must cap be (score sweeps read whole groups of 8).
  */
-void ssr_cached_attention(const float *restrict qkv, const float *restrict bias,
-                          const float *restrict cos, const float *restrict sin,
-                          float *restrict kc, float *restrict vc,
-                          const float *restrict keyMask, float *restrict out,
-                          float *restrict scratch, int B, int nh, int nkv, int T, int hd,
-                          int cap, int S0) {
+/* Batch row b of ssr_cached_attention (its arguments, B aside). */
+static void cached_attention_row(int b, const float *restrict qkv, const float *restrict bias,
+                                 const float *restrict cos, const float *restrict sin,
+                                 float *restrict kc, float *restrict vc,
+                                 const float *restrict keyMask, float *restrict out,
+                                 float *restrict scratch, int nh, int nkv, int T, int hd, int cap,
+                                 int S0) {
   int S = S0 + T, g = nh / nkv, S8 = (S + LANES - 1) / LANES * LANES;
   int width = (nh + 2 * nkv) * hd;
   int64_t per = (int64_t)T * nh * hd + 2 * S8; /* scratch per row: rotated q, two score rows */
-  PARALLEL_FOR((int64_t)B * nh * T * S * hd / 8)
-  for (int b = 0; b < B; b++) {
+  {
     float *qb = scratch + b * per, *sc = qb + (int64_t)T * nh * hd;
     for (int t = 0; t < T; t++) {
       int64_t n = (int64_t)b * T + t;
@@ -596,16 +609,29 @@ void ssr_cached_attention(const float *restrict qkv, const float *restrict bias,
   }
 }
 
+void ssr_cached_attention(const float *restrict qkv, const float *restrict bias,
+                          const float *restrict cos, const float *restrict sin,
+                          float *restrict kc, float *restrict vc,
+                          const float *restrict keyMask, float *restrict out,
+                          float *restrict scratch, int B, int nh, int nkv, int T, int hd,
+                          int cap, int S0) {
+  PARALLEL_FOR((int64_t)B * nh * T * (S0 + T) * hd / 8)
+  for (int b = 0; b < B; b++)
+    cached_attention_row(b, qkv, bias, cos, sin, kc, vc, keyMask, out, scratch, nh, nkv, T, hd,
+                         cap, S0);
+}
+
 /* ---------------------------------------------------------------- SwiGLU */
 
 /* gu [rows, 2I] = [gate | up] → out [rows, I] = silu(gate)·up. */
+static inline void swiglu_row(const float *restrict g, float *restrict o, int I) {
+  const float *u = g + I;
+  for (int j = 0; j < I; j++) o[j] = g[j] * ssr_sigmoid(g[j]) * u[j];
+}
+
 void ssr_swiglu(const float *restrict gu, float *restrict out, int rows, int I) {
   PARALLEL_FOR((int64_t)rows * I)
-  for (int r = 0; r < rows; r++) {
-    const float *g = gu + (int64_t)r * 2 * I, *u = g + I;
-    float *o = out + (int64_t)r * I;
-    for (int j = 0; j < I; j++) o[j] = g[j] * ssr_sigmoid(g[j]) * u[j];
-  }
+  for (int r = 0; r < rows; r++) swiglu_row(gu + (int64_t)r * 2 * I, out + (int64_t)r * I, I);
 }
 
 /* dgu = [dy·up·σ(g)·(1 + g·(1 − σ(g))) | dy·g·σ(g)]. */
@@ -625,21 +651,52 @@ void ssr_swiglu_grad(const float *restrict gu, const float *restrict dy, float *
 
 /* ---------------------------------------------------------------- decoder layer over a KV cache */
 
-/* x[i] += y[i]. */
-static void add_into(float *restrict x, const float *restrict y, int64_t n) {
-  PARALLEL_FOR(n)
-  for (int64_t i = 0; i < n; i++) x[i] += y[i];
+#if defined(__x86_64__) || defined(__i386__)
+#define CPU_RELAX() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define CPU_RELAX() __asm__ __volatile__("yield")
+#else
+#define CPU_RELAX() ((void)0)
+#endif
+
+/*
+ * A sense-reversing barrier for the `n` threads of one parallel region, which spins (yielding
+ * the core after a while) instead of sleeping: between the phases of a layer the threads are
+ * all running, and waking a sleeping one cost more than a phase (OMP_WAIT_POLICY=passive).
+ */
+typedef struct {
+  int count, sense;
+} spin_barrier;
+
+static void barrier_wait(spin_barrier *b, int n, int *sense) {
+  if (n == 1) return;
+  int s = *sense = !*sense;
+  if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == n) {
+    __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&b->sense, s, __ATOMIC_RELEASE);
+    return;
+  }
+  for (unsigned spins = 0; __atomic_load_n(&b->sense, __ATOMIC_ACQUIRE) != s; spins++) {
+    if (spins < 4096) CPU_RELAX();
+    else sched_yield();
+  }
 }
+
+/* Items [n·t/nt, n·(t+1)/nt) of n: thread t's share. */
+#define SHARE(i, n, t, nt) \
+  for (int64_t i = (int64_t)(n) * (t) / (nt); i < (int64_t)(n) * ((t) + 1) / (nt); i++)
 
 /*
  * One decoder layer of incremental decoding (no gradient), in place on the residual stream
  * x [N = B·T, H]: x += (cached attention of rmsnorm(x)·Wqkv)·Wo, then
  * x += swiglu(rmsnorm(x)·Wgu)·Wdown — the kernels the layer's ops run one by one (ssr_rmsnorm,
- * ssr_sgemm, ssr_cached_attention, ssr_swiglu, then an add), in the same order on the same
- * values, so the same bits, in one call. Weights [in, out]: wqkv [H, W = (nh + 2·nkv)·hd] with
- * its bias bqkv [W], wo [nh·hd, H], wgu [H, 2I], wdown [I, H]. cos, sin, kc, vc, keyMask, cap and
- * S0 as in ssr_cached_attention. `scratch` holds N·(2H + W + nh·hd + 3I) floats, then what
- * ssr_cached_attention needs. ssr_init_blas first.
+ * ssr_sgemm, ssr_cached_attention, ssr_swiglu, then an add) on the same values with the same
+ * splits of the matmuls, so the same bits, in one call and one parallel region: the threads share
+ * each phase's rows (matmul blocks, batch rows) and meet at a spin barrier between phases.
+ * Weights [in, out]: wqkv [H, W = (nh + 2·nkv)·hd] with its bias bqkv [W], wo [nh·hd, H],
+ * wgu [H, 2I], wdown [I, H]. cos, sin, kc, vc, keyMask, cap and S0 as in ssr_cached_attention.
+ * `scratch` holds N·(2H + W + nh·hd + 3I) floats, then what ssr_cached_attention needs.
+ * ssr_init_blas first.
  */
 void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const float *restrict bqkv,
                        const float *restrict wo, const float *restrict wgu,
@@ -651,17 +708,48 @@ void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const floa
   float *xn = scratch, *qkv = xn + (int64_t)N * H, *att = qkv + (int64_t)N * W;
   float *gu = att + (int64_t)N * A, *act = gu + (int64_t)N * 2 * I, *tmp = act + (int64_t)N * I;
   float *rest = tmp + (int64_t)N * H;
-  ssr_rmsnorm(x, xn, N, H, eps);
-  ssr_sgemm(0, 0, N, W, H, 1, xn, H, wqkv, W, 0, qkv, W);
-  ssr_cached_attention(qkv, bqkv, cos, sin, kc, vc, keyMask, att, rest, B, nh, nkv, T, hd, cap,
-                       S0);
-  ssr_sgemm(0, 0, N, H, A, 1, att, A, wo, H, 0, tmp, H);
-  add_into(x, tmp, (int64_t)N * H);
-  ssr_rmsnorm(x, xn, N, H, eps);
-  ssr_sgemm(0, 0, N, 2 * I, H, 1, xn, H, wgu, 2 * I, 0, gu, 2 * I);
-  ssr_swiglu(gu, act, N, I);
-  ssr_sgemm(0, 0, N, H, I, 1, act, I, wdown, H, 0, tmp, H);
-  add_into(x, tmp, (int64_t)N * H);
+  int pq = sgemm_parts(N, W, H), po = sgemm_parts(N, H, A), pg = sgemm_parts(N, 2 * I, H),
+      pd = sgemm_parts(N, H, I);
+  spin_barrier bar = {0, 0};
+  /* Threads only where the largest matmul is split (else one thread does it all). */
+  SSR_PRAGMA(omp parallel if (pg > 1))
+  {
+    int t = 0, nt = 1, sense = 0;
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+    nt = omp_get_num_threads();
+#endif
+    SHARE(r, N, t, nt) rmsnorm_row(x + r * H, xn + r * H, H, eps);
+    barrier_wait(&bar, nt, &sense);
+    for (int p = t; p < pq; p += nt)
+      sgemm_part(p, pq, 0, 0, N, W, H, 1, xn, H, wqkv, W, 0, qkv, W);
+    barrier_wait(&bar, nt, &sense);
+    SHARE(b, B, t, nt)
+    cached_attention_row((int)b, qkv, bqkv, cos, sin, kc, vc, keyMask, att, rest, nh, nkv, T, hd,
+                         cap, S0);
+    barrier_wait(&bar, nt, &sense);
+    for (int p = t; p < po; p += nt) sgemm_part(p, po, 0, 0, N, H, A, 1, att, A, wo, H, 0, tmp, H);
+    barrier_wait(&bar, nt, &sense);
+    SHARE(r, N, t, nt) {
+      float *xr = x + r * H;
+      const float *yr = tmp + r * H;
+      for (int j = 0; j < H; j++) xr[j] += yr[j];
+      rmsnorm_row(xr, xn + r * H, H, eps);
+    }
+    barrier_wait(&bar, nt, &sense);
+    for (int p = t; p < pg; p += nt)
+      sgemm_part(p, pg, 0, 0, N, 2 * I, H, 1, xn, H, wgu, 2 * I, 0, gu, 2 * I);
+    barrier_wait(&bar, nt, &sense);
+    SHARE(r, N, t, nt) swiglu_row(gu + r * 2 * I, act + r * I, I);
+    barrier_wait(&bar, nt, &sense);
+    for (int p = t; p < pd; p += nt) sgemm_part(p, pd, 0, 0, N, H, I, 1, act, I, wdown, H, 0, tmp, H);
+    barrier_wait(&bar, nt, &sense);
+    SHARE(r, N, t, nt) {
+      float *xr = x + r * H;
+      const float *yr = tmp + r * H;
+      for (int j = 0; j < H; j++) xr[j] += yr[j];
+    }
+  }
 }
 
 /* ---------------------------------------------------------------- token log-probs */
