@@ -711,8 +711,9 @@ void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const floa
   int pq = sgemm_parts(N, W, H), po = sgemm_parts(N, H, A), pg = sgemm_parts(N, 2 * I, H),
       pd = sgemm_parts(N, H, I);
   spin_barrier bar = {0, 0};
-  /* Threads only where the largest matmul is split (else one thread does it all). */
-  SSR_PRAGMA(omp parallel if (pg > 1))
+  /* Threads where the largest matmul is split or the attention is long (as the kernels alone). */
+  int64_t attention = (int64_t)B * nh * T * (S0 + T) * hd / 8;
+  SSR_PRAGMA(omp parallel if (pg > 1 || attention >= ssr_par_min))
   {
     int t = 0, nt = 1, sense = 0;
 #ifdef _OPENMP
