@@ -13,7 +13,7 @@ Both report wall and CPU time (`time.process_time`: every thread of the process)
 Prints one JSON object on stdout. Exit status 3 with a one-line reason when torch is missing.
 
 With `--serve` it instead reads commands from stdin, one a line — `warmup` (one train step and
-a short generation), `train` (one step), `generate` (one generation), `exit` — and answers each
+one generation), `train` (one step), `generate` (one generation), `exit` — and answers each
 with one JSON line `{"wall": seconds, "cpu": seconds}` (cpu: `time.process_time`, every thread),
 so that `bin/bench.ts --vs-torch` can alternate its own steps with these under the same load.
 
@@ -192,13 +192,12 @@ def serve(model):
     """Answers `warmup`, `train`, `generate` lines on stdin with timings (see module doc)."""
     step = train_step(model)
     actions = {
-        "warmup": lambda: (step(), generate_run(model)),
+        "warmup": lambda: (step(), generate_run(model, warmup=False)),
         "train": step,
         "generate": lambda: generate_run(model, warmup=False),
     }
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
                       "params": sum(p.numel() for p in model.parameters()),
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
                       "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")}), flush=True)
     for line in sys.stdin:
         cmd = line.strip()
