@@ -682,6 +682,11 @@ static void barrier_wait(spin_barrier *b, int n, int *sense) {
   }
 }
 
+/* x[j] += y[j], j < n. */
+static inline void add_row(float *restrict x, const float *restrict y, int n) {
+  for (int j = 0; j < n; j++) x[j] += y[j];
+}
+
 /* Items [n·t/nt, n·(t+1)/nt) of n: thread t's share. */
 #define SHARE(i, n, t, nt) \
   for (int64_t i = (int64_t)(n) * (t) / (nt); i < (int64_t)(n) * ((t) + 1) / (nt); i++)
@@ -732,10 +737,8 @@ void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const floa
     for (int p = t; p < po; p += nt) sgemm_part(p, po, 0, 0, N, H, A, 1, att, A, wo, H, 0, tmp, H);
     barrier_wait(&bar, nt, &sense);
     SHARE(r, N, t, nt) {
-      float *xr = x + r * H;
-      const float *yr = tmp + r * H;
-      for (int j = 0; j < H; j++) xr[j] += yr[j];
-      rmsnorm_row(xr, xn + r * H, H, eps);
+      add_row(x + r * H, tmp + r * H, H);
+      rmsnorm_row(x + r * H, xn + r * H, H, eps);
     }
     barrier_wait(&bar, nt, &sense);
     for (int p = t; p < pg; p += nt)
@@ -745,11 +748,7 @@ void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const floa
     barrier_wait(&bar, nt, &sense);
     for (int p = t; p < pd; p += nt) sgemm_part(p, pd, 0, 0, N, H, I, 1, act, I, wdown, H, 0, tmp, H);
     barrier_wait(&bar, nt, &sense);
-    SHARE(r, N, t, nt) {
-      float *xr = x + r * H;
-      const float *yr = tmp + r * H;
-      for (int j = 0; j < H; j++) xr[j] += yr[j];
-    }
+    SHARE(r, N, t, nt) add_row(x + r * H, tmp + r * H, H);
   }
 }
 
