@@ -86,6 +86,17 @@ export const VARIANTS: readonly VariantSpec[] = [
     description: "ZeroGRPO's recipe with a KL term, β = 0.1 (β sweep)",
     train: { beta: 0.1, reward: "seed", curriculum: "staged" },
   },
+  // Past the range the seed's GRPO uses: where the KL term starts to cost.
+  {
+    name: "kl_beta_0_4",
+    description: "ZeroGRPO's recipe with a KL term, β = 0.4 (β sweep)",
+    train: { beta: 0.4, reward: "seed", curriculum: "staged" },
+  },
+  {
+    name: "kl_beta_1",
+    description: "ZeroGRPO's recipe with a KL term, β = 1 (β sweep)",
+    train: { beta: 1, reward: "seed", curriculum: "staged" },
+  },
 ];
 
 /** The β sweep: (β, variant) pairs in increasing β. */
@@ -94,6 +105,8 @@ export const BETA_SWEEP: readonly { beta: number; variant: string }[] = [
   { beta: 0.01, variant: "kl_beta_0_01" },
   { beta: 0.04, variant: "grpo_kl" },
   { beta: 0.1, variant: "kl_beta_0_1" },
+  { beta: 0.4, variant: "kl_beta_0_4" },
+  { beta: 1, variant: "kl_beta_1" },
 ];
 
 /** The seed's comparisons: the base and one variant per ingredient (the quick grid). */

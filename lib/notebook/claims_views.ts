@@ -284,7 +284,13 @@ export function betaSweepSpec(rows: readonly Record<string, unknown>[]): TopLeve
   return sweepSpec(
     "The β sweep: accuracy and drift per KL weight",
     values,
-    { field: "beta", type: "quantitative", title: "β (KL weight)" },
+    // Symmetric log: 0, 0.01 … 1 spread out, 0 still on the axis.
+    {
+      field: "beta",
+      type: "quantitative",
+      title: "β (KL weight, symmetric log scale)",
+      scale: { type: "symlog", constant: 0.01 },
+    },
     { field: "testbed", type: "nominal", title: "Testbed" },
     BETA_METRICS,
   );
