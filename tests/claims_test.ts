@@ -99,6 +99,26 @@ Deno.test("claims: arms with more seeds are paired on the common first seeds, an
   assertEquals(rows.find((r) => r.id === "C2")!.runs, "tb/zero_grpo×10, tb/grpo_kl×10");
 });
 
+Deno.test("claims: C4 also against β = 0.4 where both sizes ran it", () => {
+  const rng = createRng(11);
+  // Dropping a β = 0.4 KL gains 30 points at the small size, 10 at the large: C4 = +20.
+  const large = testbed("L", rng, { zero_grpo: 0.1, grpo_kl: 0.1, kl_beta_0_4: 0 });
+  const small = testbed("S", rng, { zero_grpo: 0.1, grpo_kl: 0.1, kl_beta_0_4: -0.2 });
+  const rows = claimsRows([small, large], { seed: 2, resamples: 400, small: "S", large: "L" })
+    .filter((r) => r.id === "C4");
+  assertEquals(rows.map((r) => r.statistic.split(")")[0]), [
+    "(zero_grpo − grpo_kl",
+    "(zero_grpo − kl_beta_0_4",
+  ]);
+  assert(rows[0].verdict !== "supported", JSON.stringify(rows[0]));
+  assert(rows[1].verdict === "supported" && Math.abs(rows[1].estimate - 20) < 5);
+  assertEquals(rows[1].runs, "S/zero_grpo×5, S/kl_beta_0_4×5, L/zero_grpo×5, L/kl_beta_0_4×5");
+  // Without the β = 0.4 arm on one size: only the standard row.
+  large.scores.delete("kl_beta_0_4");
+  const only = claimsRows([small, large], { seed: 2, resamples: 100, small: "S", large: "L" });
+  assertEquals(only.filter((r) => r.id === "C4").length, 1);
+});
+
 Deno.test("readScores: per-problem accuracy per finished seed; unfinished seeds skipped", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -40,6 +40,12 @@ export interface ClaimRow {
   runs: string;
 }
 
+/**
+ * The KL arms C4 compares ZeroGRPO with, where both sizes ran them: standard GRPO (β = 0.04) and
+ * the β sweep's β = 0.4, where the KL term starts to cost.
+ */
+export const C4_KL_ARMS = ["grpo_kl", "kl_beta_0_4"] as const;
+
 /** Score matrices of one testbed, by variant name (`base`, `zero_grpo`, …). */
 export type Testbed = { name: string; scores: Map<string, ScoreMatrix> };
 
@@ -175,13 +181,15 @@ export function claimsRows(
   }
   const small = testbeds.find((t) => t.name === options.small);
   const large = testbeds.find((t) => t.name === options.large);
-  const need = ["zero_grpo", "grpo_kl"];
-  if (small && large && has(small, need) && has(large, need)) {
+  // Against standard GRPO's β, and against every stronger KL arm both sizes ran.
+  for (const kl of C4_KL_ARMS) {
+    const need = ["zero_grpo", kl];
+    if (!small || !large || !has(small, need) || !has(large, need)) continue;
     const arms = paired([
       small.scores.get("zero_grpo")!,
-      small.scores.get("grpo_kl")!,
+      small.scores.get(kl)!,
       large.scores.get("zero_grpo")!,
-      large.scores.get("grpo_kl")!,
+      large.scores.get(kl)!,
     ]);
     const iv = bootstrap(
       arms,
@@ -193,7 +201,7 @@ export function claimsRows(
         "C4",
         "removing KL helps small models most",
         `${small.name} vs ${large.name}`,
-        "(zero_grpo − grpo_kl) small − (zero_grpo − grpo_kl) large (points)",
+        `(zero_grpo − ${kl}) small − (zero_grpo − ${kl}) large (points)`,
         iv,
         "greater",
         0,
