@@ -192,11 +192,15 @@ export function budgetRows(t: TestbedDir, tb: Testbed): Record<string, unknown>[
   return out;
 }
 
-/** The pairs whose sample completions `claims.md` shows: C1 (RL vs base) and C2, both ways. */
+/**
+ * The pairs whose sample completions `claims.md` shows: C1 (RL vs base), C2 both ways, and
+ * ZeroGRPO against the β sweep's strongest KL (what a binding KL term keeps the policy doing).
+ */
 export const SAMPLE_CONTRASTS: readonly [string, string][] = [
   ["zero_grpo", "base"],
   ["zero_grpo", "grpo_kl"],
   ["grpo_kl", "zero_grpo"],
+  ["zero_grpo", "kl_beta_1"],
 ];
 
 /** How a testbed's evaluation samples end, per claim variant ({@linkcode failureProfileRows}). */
