@@ -536,6 +536,66 @@ static inline __attribute__((always_inline)) void cached_values(const float *res
   }
 }
 
+/* Batch row b of ssr_cached_attention (its arguments, B aside). */
+static void cached_attention_row(int b, const float *restrict qkv, const float *restrict bias,
+                                 const float *restrict cos, const float *restrict sin,
+                                 float *restrict kc, float *restrict vc,
+                                 const float *restrict keyMask, float *restrict out,
+                                 float *restrict scratch, int nh, int nkv, int T, int hd, int cap,
+                                 int S0) {
+  int S = S0 + T, g = nh / nkv, S8 = (S + LANES - 1) / LANES * LANES;
+  int width = (nh + 2 * nkv) * hd;
+  int64_t per = (int64_t)T * nh * hd + 2 * S8; /* scratch per row: rotated q, two score rows */
+  float *qb = scratch + b * per, *sc = qb + (int64_t)T * nh * hd;
+  for (int t = 0; t < T; t++) {
+    int64_t n = (int64_t)b * T + t;
+    const float *row = qkv + n * width, *c = cos + n * hd, *s = sin + n * hd;
+    for (int h = 0; h < nh; h++)
+      rope_row(row + h * hd, bias + h * hd, c, s, qb + ((int64_t)h * T + t) * hd, hd);
+    for (int j = 0; j < nkv; j++) {
+      int64_t head = (int64_t)b * nkv + j;
+      float k[hd], *Kt = kc + head * hd * cap + S0 + t;
+      float *vr = vc + (head * cap + S0 + t) * hd;
+      rope_row(row + (nh + j) * hd, bias + (nh + j) * hd, c, s, k, hd);
+      for (int i = 0; i < hd; i++) Kt[(int64_t)i * cap] = k[i];
+      const float *xv = row + (nh + nkv + j) * hd, *bv = bias + (nh + nkv + j) * hd;
+      for (int i = 0; i < hd; i++) vr[i] = xv[i] + bv[i];
+    }
+  }
+  const float *km = keyMask + (int64_t)b * S;
+  int dense = 1;
+  for (int s = 0; s < S; s++) dense &= km[s] != 0;
+  for (int j = 0; j < nkv; j++) {
+    int64_t head = (int64_t)b * nkv + j;
+    const float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
+    for (int t = 0; t < T; t++) {
+      int lim = S0 + t + 1, n8 = (lim + LANES - 1) / LANES * LANES;
+      for (int h0 = j * g; h0 < (j + 1) * g; h0 += 2) {
+        int nq = h0 + 1 < (j + 1) * g ? 2 : 1;
+        const float *qs[2];
+        float *os[2], *ps[2] = {sc, sc + S8}, inv[2];
+        for (int u = 0; u < nq; u++) {
+          qs[u] = qb + ((int64_t)(h0 + u) * T + t) * hd;
+          os[u] = out + (((int64_t)b * T + t) * nh + h0 + u) * hd;
+        }
+        if (nq == 2) cached_scores(Kt, cap, qs, ps, hd, n8, 2);
+        else cached_scores(Kt, cap, qs, ps, hd, n8, 1);
+        float sum = 0;
+        for (int u = 0; u < nq; u++) {
+          sum = cached_softmax(ps[u], km, lim, dense);
+          inv[u] = 1.0f / sum;
+        }
+        if (sum == 0) { /* no visible key (the same for both heads) */
+          for (int u = 0; u < nq; u++) memset(os[u], 0, sizeof(float) * hd);
+          continue;
+        }
+        if (nq == 2) cached_values(V, ps, os, inv, hd, lim, 2);
+        else cached_values(V, ps, os, inv, hd, lim, 1);
+      }
+    }
+  }
+}
+
 /*
  * Incremental attention (no gradient) straight from the fused q/k/v projection
  * qkv [B, T, (nh + 2·nkv)·hd]: adds the bias and rotates q and k by cos/sin [B·T, hd] (as
@@ -547,68 +607,6 @@ static inline __attribute__((always_inline)) void cached_values(const float *res
  * sees no key gets 0 (as in ssr_attn_softmax). `scratch` holds B·(T·nh·hd + 2·S8) floats, S8 =
  * S0 + T rounded up to a multiple of 8; so must cap be (score sweeps read whole groups of 8).
  */
-/* Batch row b of ssr_cached_attention (its arguments, B aside). */
-static void cached_attention_row(int b, const float *restrict qkv, const float *restrict bias,
-                                 const float *restrict cos, const float *restrict sin,
-                                 float *restrict kc, float *restrict vc,
-                                 const float *restrict keyMask, float *restrict out,
-                                 float *restrict scratch, int nh, int nkv, int T, int hd, int cap,
-                                 int S0) {
-  int S = S0 + T, g = nh / nkv, S8 = (S + LANES - 1) / LANES * LANES;
-  int width = (nh + 2 * nkv) * hd;
-  int64_t per = (int64_t)T * nh * hd + 2 * S8; /* scratch per row: rotated q, two score rows */
-  {
-    float *qb = scratch + b * per, *sc = qb + (int64_t)T * nh * hd;
-    for (int t = 0; t < T; t++) {
-      int64_t n = (int64_t)b * T + t;
-      const float *row = qkv + n * width, *c = cos + n * hd, *s = sin + n * hd;
-      for (int h = 0; h < nh; h++)
-        rope_row(row + h * hd, bias + h * hd, c, s, qb + ((int64_t)h * T + t) * hd, hd);
-      for (int j = 0; j < nkv; j++) {
-        int64_t head = (int64_t)b * nkv + j;
-        float k[hd], *Kt = kc + head * hd * cap + S0 + t;
-        float *vr = vc + (head * cap + S0 + t) * hd;
-        rope_row(row + (nh + j) * hd, bias + (nh + j) * hd, c, s, k, hd);
-        for (int i = 0; i < hd; i++) Kt[(int64_t)i * cap] = k[i];
-        const float *xv = row + (nh + nkv + j) * hd, *bv = bias + (nh + nkv + j) * hd;
-        for (int i = 0; i < hd; i++) vr[i] = xv[i] + bv[i];
-      }
-    }
-    const float *km = keyMask + (int64_t)b * S;
-    int dense = 1;
-    for (int s = 0; s < S; s++) dense &= km[s] != 0;
-    for (int j = 0; j < nkv; j++) {
-      int64_t head = (int64_t)b * nkv + j;
-      const float *Kt = kc + head * hd * cap, *V = vc + head * cap * hd;
-      for (int t = 0; t < T; t++) {
-        int lim = S0 + t + 1, n8 = (lim + LANES - 1) / LANES * LANES;
-        for (int h0 = j * g; h0 < (j + 1) * g; h0 += 2) {
-          int nq = h0 + 1 < (j + 1) * g ? 2 : 1;
-          const float *qs[2];
-          float *os[2], *ps[2] = {sc, sc + S8}, inv[2];
-          for (int u = 0; u < nq; u++) {
-            qs[u] = qb + ((int64_t)(h0 + u) * T + t) * hd;
-            os[u] = out + (((int64_t)b * T + t) * nh + h0 + u) * hd;
-          }
-          if (nq == 2) cached_scores(Kt, cap, qs, ps, hd, n8, 2);
-          else cached_scores(Kt, cap, qs, ps, hd, n8, 1);
-          float sum = 0;
-          for (int u = 0; u < nq; u++) {
-            sum = cached_softmax(ps[u], km, lim, dense);
-            inv[u] = 1.0f / sum;
-          }
-          if (sum == 0) { /* no visible key (the same for both heads) */
-            for (int u = 0; u < nq; u++) memset(os[u], 0, sizeof(float) * hd);
-            continue;
-          }
-          if (nq == 2) cached_values(V, ps, os, inv, hd, lim, 2);
-          else cached_values(V, ps, os, inv, hd, lim, 1);
-        }
-      }
-    }
-  }
-}
-
 void ssr_cached_attention(const float *restrict qkv, const float *restrict bias,
                           const float *restrict cos, const float *restrict sin,
                           float *restrict kc, float *restrict vc,
