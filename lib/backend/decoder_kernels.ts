@@ -1,17 +1,22 @@
 /**
- * The `native` backend's kernel of a whole decoder layer of incremental decoding (no gradient):
- * norm, q/k/v matmul, attention over the KV cache, o_proj and residual, norm, gate/up matmul,
- * SwiGLU, down_proj and residual, as one call of `ssr_decoder_layer` (`fused.c`) on the wasm heap
- * — the C kernels the layer's ops run one by one, in the same order (the same bits), without a
- * tfjs op, tensor or FFI call between them. Needs the split sgemm (`ssr_init_blas`). The op is
- * `cachedDecoderLayer` in `lib/model/fused/decoder_layer.ts`.
+ * The `native` backend's kernels of incremental decoding (no gradient) on the wasm heap:
+ * - a whole decoder layer — norm, q/k/v matmul, attention over the KV cache, o_proj and residual,
+ *   norm, gate/up matmul, SwiGLU, down_proj and residual — as one call of `ssr_decoder_layer`
+ *   (`fused.c`): the C kernels the layer's ops run one by one, in the same order (the same bits),
+ *   without a tfjs op, tensor or FFI call between them. The op is `cachedDecoderLayer` in
+ *   `lib/model/fused/decoder_layer.ts`;
+ * - every layer of a decoder step, then the final norm and the LM head, as one call of
+ *   `ssr_decoder` (one parallel region: one wake-up of the threads per token, not one per
+ *   layer). The op is `cachedDecoder` in `lib/model/fused/decoder.ts`.
+ *
+ * Both need the split sgemm (`ssr_init_blas`).
  *
  * @module
  */
 
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { FUSED, type HeadAttrs, heapF32 } from "./fused_kernels.ts";
+import { FUSED, type HeadAttrs, heapF32, heapI32 } from "./fused_kernels.ts";
 import type { FusedLib } from "./fused_lib.ts";
 
 /** Attributes of the decoder layer kernel. */
@@ -73,6 +78,106 @@ export function decoderLayerKernel(
   };
   return {
     kernelName: FUSED.cachedDecoderLayer,
+    backendName,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
+}
+
+/** Attributes of the whole-decoder kernel. */
+export interface DecoderAttrs extends DecoderLayerAttrs {
+  /** Number of layers L (inputs `qkv0 … qkv{L−1}` and so on). */
+  layers: number;
+  /** 1: logits of each batch row's last position only (`[B, V]`), 0: of every row. */
+  lastOnly: number;
+  /** 1: embeddings + 0 (−0 → +0, as the one-hot matmul gives), 0: the table's values. */
+  plusZero: number;
+}
+
+/** The per-layer inputs of the whole-decoder kernel, in the order `ssr_decoder` takes them. */
+export const DECODER_LAYER_INPUTS = ["qkv", "qkvBias", "o", "gateUp", "down", "kc", "vc"] as const;
+
+/**
+ * Kernel config of `SsrCachedDecoder` for `backendName`; `before` runs before each call. Inputs:
+ * `ids` `[B, T]` (int32, in `[0, V)`), `embed` `[V, H]`, `lm` `[H, V]`, `cos`, `sin`,
+ * `keyMask`, and per layer i `qkv{i}`, `qkvBias{i}`, `o{i}`, `gateUp{i}`, `down{i}`, `kc{i}`,
+ * `vc{i}`. Returns the logits.
+ */
+export function decoderKernel(
+  lib: FusedLib,
+  backendName: string,
+  before?: () => void,
+): KernelConfig {
+  let scratch = new Float32Array(0); // reused: kernels run one at a time
+  let addresses = new BigUint64Array(0);
+  const kernelFunc = ({ inputs, backend, attrs }: Args): TensorInfo => {
+    before?.();
+    const { ids, embed, lm, cos, sin, keyMask } = inputs;
+    const {
+      batch: B,
+      seq: T,
+      heads: nh,
+      kvHeads: nkv,
+      headDim: hd,
+      past: S0,
+      eps,
+      layers: L,
+      lastOnly,
+      plusZero,
+    } = attrs as unknown as DecoderAttrs;
+    const [V, H] = embed.shape, N = B * T;
+    const W = (nh + 2 * nkv) * hd, I = inputs.down0.shape[0], cap = inputs.kc0.shape[3];
+    if (ids.shape[0] * ids.shape[1] !== N || S0 + T > cap || cap % 8 || lm.shape[0] !== H) {
+      throw new Error(`decoder: ids [${ids.shape}], lm [${lm.shape}], capacity ${cap}`);
+    }
+    for (let l = 0; l < L; l++) {
+      const [kc, vc, qkv] = [inputs[`kc${l}`], inputs[`vc${l}`], inputs[`qkv${l}`]];
+      if (kc.shape[3] !== cap || vc.shape[2] !== cap || qkv.shape[1] !== W) {
+        throw new Error(`decoder: layer ${l}: width ${qkv.shape[1]}, capacity ${kc.shape[3]}`);
+      }
+    }
+    const y = backend.makeOutput([lastOnly ? B : N, lm.shape[1]], "float32");
+    // The residual stream, then the layers' scratch.
+    const need = N * (3 * H + W + nh * hd + 3 * I) +
+      B * (T * nh * hd + 2 * 8 * Math.ceil((S0 + T) / 8));
+    if (scratch.length < need) scratch = new Float32Array(need);
+    // Views after the output is allocated (a heap growth detaches older views).
+    const w = (t: TensorInfo) => heapF32(backend, t);
+    if (addresses.length < 7 * L) addresses = new BigUint64Array(7 * L);
+    for (let l = 0; l < L; l++) {
+      DECODER_LAYER_INPUTS.forEach((name, j) => {
+        const view = w(inputs[`${name}${l}`]);
+        addresses[7 * l + j] = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(view)));
+      });
+    }
+    lib.ssr_decoder(
+      heapI32(backend, ids),
+      w(embed),
+      plusZero ? 1 : 0,
+      addresses,
+      w(lm),
+      w(y),
+      w(cos),
+      w(sin),
+      w(keyMask),
+      scratch,
+      L,
+      B,
+      T,
+      H,
+      I,
+      V,
+      nh,
+      nkv,
+      hd,
+      cap,
+      S0,
+      eps,
+      lastOnly ? 1 : 0,
+    );
+    return y;
+  };
+  return {
+    kernelName: FUSED.cachedDecoder,
     backendName,
     kernelFunc: kernelFunc as unknown as KernelFunc,
   };

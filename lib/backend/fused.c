@@ -689,6 +689,88 @@ static inline void add_row(float *restrict x, const float *restrict y, int n) {
 #define SHARE(i, n, t, nt) \
   for (int64_t i = (int64_t)(n) * (t) / (nt); i < (int64_t)(n) * ((t) + 1) / (nt); i++)
 
+/* The shapes of a decoder's layers and the scratch they share (see ssr_decoder_layer). */
+typedef struct {
+  int B, T, H, I, nh, nkv, hd, cap, S0, N, W, A, pq, po, pg, pd;
+  float eps;
+  const float *cos, *sin, *keyMask;
+  float *xn, *qkv, *att, *gu, *act, *tmp, *rest;
+} layer_shape;
+
+static layer_shape layer_shape_of(int B, int T, int H, int I, int nh, int nkv, int hd, int cap,
+                                  int S0, float eps, const float *cos, const float *sin,
+                                  const float *keyMask, float *scratch) {
+  layer_shape s = {B, T, H, I, nh, nkv, hd, cap, S0, B * T, (nh + 2 * nkv) * hd, nh * hd};
+  s.pq = sgemm_parts(s.N, s.W, H);
+  s.po = sgemm_parts(s.N, H, s.A);
+  s.pg = sgemm_parts(s.N, 2 * I, H);
+  s.pd = sgemm_parts(s.N, H, I);
+  s.eps = eps;
+  s.cos = cos;
+  s.sin = sin;
+  s.keyMask = keyMask;
+  s.xn = scratch;
+  s.qkv = s.xn + (int64_t)s.N * H;
+  s.att = s.qkv + (int64_t)s.N * s.W;
+  s.gu = s.att + (int64_t)s.N * s.A;
+  s.act = s.gu + (int64_t)s.N * 2 * I;
+  s.tmp = s.act + (int64_t)s.N * I;
+  s.rest = s.tmp + (int64_t)s.N * H;
+  return s;
+}
+
+/* Whether a decoder of this shape runs on several threads: where the largest matmul is split or
+ * the attention is long (as the kernels alone). */
+static int layer_parallel(const layer_shape *s) {
+  int64_t attention = (int64_t)s->B * s->nh * s->T * (s->S0 + s->T) * s->hd / 8;
+  return s->pg > 1 || attention >= ssr_par_min;
+}
+
+/* Thread t of nt's part of one layer on x (see ssr_decoder_layer); meets the others at `bar`. */
+static void layer_phases(const layer_shape *s, int t, int nt, spin_barrier *bar, int *sense,
+                         float *restrict x, const float *restrict wqkv,
+                         const float *restrict bqkv, const float *restrict wo,
+                         const float *restrict wgu, const float *restrict wdown,
+                         float *restrict kc, float *restrict vc) {
+  int N = s->N, H = s->H, I = s->I, W = s->W, A = s->A;
+  float *xn = s->xn, *qkv = s->qkv, *att = s->att, *gu = s->gu, *act = s->act, *tmp = s->tmp;
+  SHARE(r, N, t, nt) rmsnorm_row(x + r * H, xn + r * H, H, s->eps);
+  barrier_wait(bar, nt, sense);
+  for (int p = t; p < s->pq; p += nt)
+    sgemm_part(p, s->pq, 0, 0, N, W, H, 1, xn, H, wqkv, W, 0, qkv, W);
+  barrier_wait(bar, nt, sense);
+  SHARE(b, s->B, t, nt)
+  cached_attention_row((int)b, qkv, bqkv, s->cos, s->sin, kc, vc, s->keyMask, att, s->rest, s->nh,
+                       s->nkv, s->T, s->hd, s->cap, s->S0);
+  barrier_wait(bar, nt, sense);
+  for (int p = t; p < s->po; p += nt)
+    sgemm_part(p, s->po, 0, 0, N, H, A, 1, att, A, wo, H, 0, tmp, H);
+  barrier_wait(bar, nt, sense);
+  SHARE(r, N, t, nt) {
+    add_row(x + r * H, tmp + r * H, H);
+    rmsnorm_row(x + r * H, xn + r * H, H, s->eps);
+  }
+  barrier_wait(bar, nt, sense);
+  for (int p = t; p < s->pg; p += nt)
+    sgemm_part(p, s->pg, 0, 0, N, 2 * I, H, 1, xn, H, wgu, 2 * I, 0, gu, 2 * I);
+  barrier_wait(bar, nt, sense);
+  SHARE(r, N, t, nt) swiglu_row(gu + r * 2 * I, act + r * I, I);
+  barrier_wait(bar, nt, sense);
+  for (int p = t; p < s->pd; p += nt)
+    sgemm_part(p, s->pd, 0, 0, N, H, I, 1, act, I, wdown, H, 0, tmp, H);
+  barrier_wait(bar, nt, sense);
+  SHARE(r, N, t, nt) add_row(x + r * H, tmp + r * H, H);
+}
+
+/* Declares this thread's number t, the region's thread count nt (0 and 1 without OpenMP) and
+ * its barrier sense. */
+#ifdef _OPENMP
+#define REGION_THREAD(t, nt, sense) \
+  int t = omp_get_thread_num(), nt = omp_get_num_threads(), sense = 0
+#else
+#define REGION_THREAD(t, nt, sense) int t = 0, nt = 1, sense = 0
+#endif
+
 /*
  * One decoder layer of incremental decoding (no gradient), in place on the residual stream
  * x [N = B·T, H]: x += (cached attention of rmsnorm(x)·Wqkv)·Wo, then
@@ -707,46 +789,64 @@ void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const floa
                        const float *restrict sin, float *restrict kc, float *restrict vc,
                        const float *restrict keyMask, float *restrict scratch, int B, int T,
                        int H, int I, int nh, int nkv, int hd, int cap, int S0, float eps) {
-  int N = B * T, W = (nh + 2 * nkv) * hd, A = nh * hd;
-  float *xn = scratch, *qkv = xn + (int64_t)N * H, *att = qkv + (int64_t)N * W;
-  float *gu = att + (int64_t)N * A, *act = gu + (int64_t)N * 2 * I, *tmp = act + (int64_t)N * I;
-  float *rest = tmp + (int64_t)N * H;
-  int pq = sgemm_parts(N, W, H), po = sgemm_parts(N, H, A), pg = sgemm_parts(N, 2 * I, H),
-      pd = sgemm_parts(N, H, I);
+  layer_shape s = layer_shape_of(B, T, H, I, nh, nkv, hd, cap, S0, eps, cos, sin, keyMask, scratch);
   spin_barrier bar = {0, 0};
-  /* Threads where the largest matmul is split or the attention is long (as the kernels alone). */
-  int64_t attention = (int64_t)B * nh * T * (S0 + T) * hd / 8;
-  SSR_PRAGMA(omp parallel if (pg > 1 || attention >= ssr_par_min))
+  SSR_PRAGMA(omp parallel if (layer_parallel(&s)))
   {
-    int t = 0, nt = 1, sense = 0;
-#ifdef _OPENMP
-    t = omp_get_thread_num();
-    nt = omp_get_num_threads();
-#endif
-    SHARE(r, N, t, nt) rmsnorm_row(x + r * H, xn + r * H, H, eps);
-    barrier_wait(&bar, nt, &sense);
-    for (int p = t; p < pq; p += nt)
-      sgemm_part(p, pq, 0, 0, N, W, H, 1, xn, H, wqkv, W, 0, qkv, W);
-    barrier_wait(&bar, nt, &sense);
-    SHARE(b, B, t, nt)
-    cached_attention_row((int)b, qkv, bqkv, cos, sin, kc, vc, keyMask, att, rest, nh, nkv, T, hd,
-                         cap, S0);
-    barrier_wait(&bar, nt, &sense);
-    for (int p = t; p < po; p += nt) sgemm_part(p, po, 0, 0, N, H, A, 1, att, A, wo, H, 0, tmp, H);
-    barrier_wait(&bar, nt, &sense);
+    REGION_THREAD(t, nt, sense);
+    layer_phases(&s, t, nt, &bar, &sense, x, wqkv, bqkv, wo, wgu, wdown, kc, vc);
+  }
+}
+
+/*
+ * A whole decoder step of incremental decoding (no gradient) in one call and one parallel
+ * region: the embeddings of the token ids [N = B·T] (rows of embed [V, H]; with `plusZero`
+ * each value + 0, as the exact one-hot matmul that embeds small vocabularies gives: −0 → +0),
+ * the L layers of ssr_decoder_layer in turn, then the final RMSNorm (its gain folded into
+ * wlm) and the LM head, logits = rmsnorm(x)·wlm [H, V] — of every row, or with `lastOnly` of
+ * each batch row's last position (logits [B, V]) — with the same kernels and matmul splits as
+ * those ops one by one, so the same bits. `layers` holds 7·L addresses, per layer: wqkv, bqkv,
+ * wo, wgu, wdown, kc, vc (as ssr_decoder_layer); every layer's caches have capacity `cap`.
+ * `scratch` holds the residual stream [N, H], then what ssr_decoder_layer's scratch holds. Ids
+ * must lie in [0, V). ssr_init_blas first.
+ */
+void ssr_decoder(const int32_t *restrict ids, const float *restrict embed, int plusZero,
+                 const uint64_t *restrict layers, const float *restrict wlm,
+                 float *restrict logits, const float *restrict cos, const float *restrict sin,
+                 const float *restrict keyMask, float *restrict scratch, int L, int B, int T,
+                 int H, int I, int V, int nh, int nkv, int hd, int cap, int S0, float eps,
+                 int lastOnly) {
+  int N = B * T, M = lastOnly ? B : N, pl = sgemm_parts(M, V, H);
+  float *x = scratch;
+  layer_shape s = layer_shape_of(B, T, H, I, nh, nkv, hd, cap, S0, eps, cos, sin, keyMask,
+                                 scratch + (int64_t)N * H);
+  spin_barrier bar = {0, 0};
+  SSR_PRAGMA(omp parallel if (layer_parallel(&s) || pl > 1))
+  {
+    REGION_THREAD(t, nt, sense);
     SHARE(r, N, t, nt) {
-      add_row(x + r * H, tmp + r * H, H);
-      rmsnorm_row(x + r * H, xn + r * H, H, eps);
+      const float *e = embed + (int64_t)ids[r] * H;
+      float *xr = x + r * H;
+      if (plusZero)
+        for (int j = 0; j < H; j++) xr[j] = e[j] + 0.0f;
+      else
+        memcpy(xr, e, sizeof(float) * H);
     }
     barrier_wait(&bar, nt, &sense);
-    for (int p = t; p < pg; p += nt)
-      sgemm_part(p, pg, 0, 0, N, 2 * I, H, 1, xn, H, wgu, 2 * I, 0, gu, 2 * I);
+    for (int l = 0; l < L; l++) {
+      const uint64_t *w = layers + 7 * l;
+      layer_phases(&s, t, nt, &bar, &sense, x, (const float *)w[0], (const float *)w[1],
+                   (const float *)w[2], (const float *)w[3], (const float *)w[4], (float *)w[5],
+                   (float *)w[6]);
+      barrier_wait(&bar, nt, &sense);
+    }
+    SHARE(r, M, t, nt) {
+      int64_t src = lastOnly ? r * T + T - 1 : r;
+      rmsnorm_row(x + src * H, s.xn + r * H, H, eps);
+    }
     barrier_wait(&bar, nt, &sense);
-    SHARE(r, N, t, nt) swiglu_row(gu + r * 2 * I, act + r * I, I);
-    barrier_wait(&bar, nt, &sense);
-    for (int p = t; p < pd; p += nt) sgemm_part(p, pd, 0, 0, N, H, I, 1, act, I, wdown, H, 0, tmp, H);
-    barrier_wait(&bar, nt, &sense);
-    SHARE(r, N, t, nt) add_row(x + r * H, tmp + r * H, H);
+    for (int p = t; p < pl; p += nt)
+      sgemm_part(p, pl, 0, 0, M, V, H, 1, s.xn, H, wlm, V, 0, logits, V);
   }
 }
 

@@ -111,14 +111,22 @@ export function fusedKernels(lib: FusedLib, backendName: string): KernelConfig[]
       const logp = backend.makeOutput([rows], "float32");
       const ent = backend.makeOutput([rows], "float32");
       const w = (t: TensorInfo) => heapF32(backend, t);
-      lib.ssr_logprobs(w(logits), i32(backend, targets), w(logp), w(ent), rows, V);
+      lib.ssr_logprobs(w(logits), heapI32(backend, targets), w(logp), w(ent), rows, V);
       return [logp, ent];
     },
     [FUSED.logProbsGrad]: ({ inputs: { logits, targets, dlogp, dent }, backend }) => {
       const [rows, V] = rowsCols(logits);
       const dz = backend.makeOutput(logits.shape, "float32");
       const w = (t: TensorInfo) => heapF32(backend, t);
-      lib.ssr_logprobs_grad(w(logits), i32(backend, targets), w(dlogp), w(dent), w(dz), rows, V);
+      lib.ssr_logprobs_grad(
+        w(logits),
+        heapI32(backend, targets),
+        w(dlogp),
+        w(dent),
+        w(dz),
+        rows,
+        V,
+      );
       return dz;
     },
     [FUSED.adamW]: ({ inputs: { p, g, m, v }, backend, attrs }) => {
@@ -147,6 +155,7 @@ export const FUSED = {
   softmaxGrad: "SsrSoftmaxGrad",
   cachedAttention: "SsrCachedAttention",
   cachedDecoderLayer: "SsrCachedDecoderLayer",
+  cachedDecoder: "SsrCachedDecoder",
   attention: "SsrAttention",
   attentionGrad: "SsrAttentionGrad",
   adamW: "SsrAdamW",
@@ -188,7 +197,8 @@ export function heapF32(backend: BackendWasm, t: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
 }
 
-function i32(backend: BackendWasm, t: TensorInfo): Int32Array {
+/** An int32 view of a tensor on the wasm heap (see {@linkcode heapF32}). */
+export function heapI32(backend: BackendWasm, t: TensorInfo): Int32Array {
   if (t.dtype !== "int32") throw new Error(`fused kernel: int32 expected, got ${t.dtype}`);
   return backend.typedArrayFromHeap(t) as Int32Array;
 }

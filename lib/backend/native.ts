@@ -19,7 +19,7 @@ import type { Attempt } from "./attempt.ts";
 import { type Blas, loadBlas } from "./blas.ts";
 import { addKernel } from "./add.ts";
 import { attentionKernels } from "./attention_kernels.ts";
-import { decoderLayerKernel } from "./decoder_kernels.ts";
+import { decoderKernel, decoderLayerKernel } from "./decoder_kernels.ts";
 import { fusedKernels } from "./fused_kernels.ts";
 import { type FusedLib, type FusedLoad, loadFusedLib } from "./fused_lib.ts";
 import { nativeMatMulKernels } from "./native_kernels.ts";
@@ -117,6 +117,7 @@ export function registerNativeBackend(
           ? [
             ...attentionKernels(fused.lib, NATIVE_BACKEND, beforeMatMul),
             decoderLayerKernel(fused.lib, NATIVE_BACKEND, beforeMatMul),
+            decoderKernel(fused.lib, NATIVE_BACKEND, beforeMatMul),
           ]
           : []),
       ]

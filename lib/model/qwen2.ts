@@ -14,9 +14,10 @@
  * down_proj. The norm, head layout, softmax, SwiGLU and the final log-probs are
  * fused ops (`./fused/`): one kernel each where the backend has them (`native`),
  * their composite tfjs chain elsewhere — about 15 kernels per layer instead of
- * 40. With a KV cache (incremental decoding, no gradient) a whole layer is one
- * fused op, `cachedDecoderLayer` (bias, RoPE and the cache write folded into the
- * cached attention): one kernel call per layer and decode step on `native`. On
+ * 40. With a KV cache (incremental decoding, no gradient) a whole step is one
+ * fused op, `cachedDecoder`: every layer (`cachedDecoderLayer`, bias, RoPE and the
+ * cache write folded into the cached attention), the final norm and the LM head,
+ * one kernel call per decode step on `native`. On
  * the stock wasm backend (2–10× slower with a transposed matmul operand)
  * the keys are transposed once instead, except at decode time against the KV
  * cache, where appending keys along S is what must stay cheap.
@@ -29,7 +30,8 @@ import { headDim, type Qwen2Config } from "./config.ts";
 import type { KVCache } from "./kv_cache.ts";
 import { Rng } from "./rng.ts";
 import { attention } from "./fused/attention.ts";
-import { cachedDecoderLayer } from "./fused/decoder_layer.ts";
+import { cachedDecoder } from "./fused/decoder.ts";
+import { embed } from "./embed.ts";
 import { qkvHeads } from "./fused/qkv_heads.ts";
 import { rmsNorm } from "./fused/rms_norm.ts";
 import { swiGlu } from "./fused/swiglu.ts";
@@ -232,13 +234,15 @@ export class Qwen2Model {
       const maskT = tf.tensor2d(keyMask, [B, S]);
       const cosT = tf.tensor2d(cos, [N, hd]);
       const sinT = tf.tensor2d(sin, [N, hd]);
+      if (cache) { // incremental decoding: no gradient, one kernel per step where fused
+        const last = opts.lastOnly === true && T > 1;
+        const eps = c.rms_norm_eps;
+        const logits = cachedDecoder(ids, w, cosT, sinT, dims, cache, maskT, S0, eps, last);
+        return tf.reshape(logits, [B, last ? 1 : T, c.vocab_size]) as tf.Tensor3D;
+      }
       let x = embed(w.embed, ids); // [N, H]
       for (let i = 0; i < c.num_hidden_layers; i++) {
         const lw = w.layers[i];
-        if (cache) { // incremental decoding: no gradient, one kernel per layer where fused
-          x = cachedDecoderLayer(x, lw, cosT, sinT, dims, cache, i, maskT, S0, c.rms_norm_eps);
-          continue;
-        }
         // --- attention: q [B, nh, T, hd], k and v [B, nkv, T, hd] ---
         const qkv = tf.matMul(rmsNorm(x, c.rms_norm_eps), lw.qkv) as tf.Tensor2D;
         const { q, k, v } = qkvHeads(qkv, lw.qkvBias, cosT, sinT, dims);
@@ -369,30 +373,6 @@ export function disposePrepared(w: PreparedWeights, model: Qwen2Model): void {
   const all: tf.Tensor[] = [w.embed, w.lm];
   for (const l of w.layers) all.push(l.qkv, l.qkvBias, l.o, l.gateUp, l.down);
   for (const t of all) if (!vars.has(t)) t.dispose();
-}
-
-/** Largest vocabulary embedded by a one-hot matmul instead of a gather. */
-const ONE_HOT_MAX_VOCAB = 1024;
-
-/**
- * Token embeddings `[N, H]`. For small vocabularies a one-hot `[N, V]` matmul (exact: one 1,
- * zeros elsewhere): a matmul and its gradient are fast everywhere, unlike gather (≈40 ns per
- * element on wasm) and its scatter-add gradient.
- */
-function embed(table: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor2D {
-  const [V] = table.shape;
-  const N = ids.size;
-  if (V > ONE_HOT_MAX_VOCAB) return tf.gather(table, tf.reshape(ids, [N])) as tf.Tensor2D;
-  const idv = ids.dataSync();
-  const onehot = new Float32Array(N * V);
-  for (let n = 0; n < N; n++) {
-    const id = idv[n];
-    if (!(id >= 0 && id < V)) {
-      throw new Error(`Qwen2Model.forward: token id ${id} outside [0, ${V})`);
-    }
-    onehot[n * V + id] = 1;
-  }
-  return tf.matMul(tf.tensor2d(onehot, [N, V]), table);
 }
 
 /** cos/sin of `pos · inv_freq` duplicated over both halves (HF Qwen2 rotary embedding). */
