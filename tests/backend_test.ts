@@ -22,6 +22,7 @@ import {
   cachedDecoderLayer,
   cachedDecoderLayerReference,
 } from "../lib/model/fused/decoder_layer.ts";
+import { cachedDecoder, cachedDecoderReference } from "../lib/model/fused/decoder.ts";
 import { targetLogProbs } from "../lib/model/fused/log_probs.ts";
 import { qkvHeads } from "../lib/model/fused/qkv_heads.ts";
 import { rmsNorm } from "../lib/model/fused/rms_norm.ts";
@@ -744,6 +745,147 @@ Deno.test({
   },
 });
 
+/**
+ * Whole decoder steps of two layers over one cache: a left-padded prefill (last positions only),
+ * single-token steps (one with a finished row), a 3-token call with the logits of every row.
+ */
+function decoderCalls(
+  [B, nh, nkv, hd, H, I, V]: number[],
+  decoder: typeof cachedDecoder,
+): tf.Tensor[] {
+  const calls: [number, number[][], boolean][] = [
+    [5, [[0, 0, 1, 1, 1], [1, 1, 1, 1, 1], [0, 0, 0, 0, 1]], true],
+    [1, [[1], [1], [1]], false],
+    [1, [[1], [0], [1]], false],
+    [3, [[1, 1, 1], [1, 0, 1], [1, 1, 0]], false],
+    [1, [[1], [1], [1]], false],
+  ];
+  const W = (nh + 2 * nkv) * hd;
+  const layers = [0, 1].map((l) => ({
+    qkv: tf.mul(rand([H, W], 420 + 10 * l), 0.3) as tf.Tensor2D,
+    qkvBias: rand([W], 421 + 10 * l) as tf.Tensor1D,
+    o: tf.mul(rand([nh * hd, H], 422 + 10 * l), 0.3) as tf.Tensor2D,
+    gateUp: tf.mul(rand([H, 2 * I], 423 + 10 * l), 0.3) as tf.Tensor2D,
+    down: tf.mul(rand([I, H], 424 + 10 * l), 0.3) as tf.Tensor2D,
+  }));
+  const w = {
+    embed: tf.mul(rand([V, H], 440), 2) as tf.Tensor2D,
+    layers,
+    lm: tf.mul(rand([H, V], 441), 0.5) as tf.Tensor2D,
+  };
+  const cache = new KVCache();
+  const seen: number[][] = [...Array(B)].map(() => []);
+  const outs: tf.Tensor[] = [];
+  let past = 0;
+  calls.forEach(([T, m, lastOnly], i) => {
+    seen.forEach((row, b) => row.push(...m[b % m.length]));
+    const ids = tf.tensor2d(
+      [...Array(B)].map((_, b) => [...Array(T)].map((_, t) => (b * 7 + t * 3 + i) % V)),
+      undefined,
+      "int32",
+    ) as tf.Tensor2D;
+    const angle = tf.mul(rand([B * T, hd], 450 + i), 3);
+    const [cos, sin] = [tf.cos(angle), tf.sin(angle)] as tf.Tensor2D[];
+    const dims = { batch: B, seq: T, heads: nh, kvHeads: nkv, headDim: hd };
+    outs.push(decoder(ids, w, cos, sin, dims, cache, tf.tensor2d(seen), past, 1e-6, lastOnly));
+    past += T;
+  });
+  for (const v of cache.values) outs.push(tf.slice(v, [0, 0, 0, 0], [-1, -1, past, -1]));
+  cache.dispose();
+  return outs;
+}
+
+// [B, nh, nkv, hd, H, I, V]
+const DECODER_SHAPES = [[3, 4, 2, 8, 32, 48, 11], [2, 4, 2, 32, 128, 96, 100]];
+
+Deno.test({
+  name: "fused decoder step (embedding, layers, norm, LM head) over a KV cache matches cpu",
+  ...opts,
+  async fn() {
+    for (const shape of DECODER_SHAPES) {
+      await compareWithCpu(
+        `cachedDecoder ${shape}`,
+        () => decoderCalls(shape, cachedDecoder),
+        3e-4,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "fused decoder step gives the bits of its ops one by one on native",
+  ignore: !HAS_BLAS,
+  ...opts,
+  async fn() {
+    for (const shape of DECODER_SHAPES) {
+      const fused = await on("native", () => decoderCalls(shape, cachedDecoder));
+      if (!tf.getKernel(FUSED.cachedDecoder, "native")) continue; // no fused library here
+      const ops = await on("native", () => decoderCalls(shape, cachedDecoderReference));
+      if (fused.length !== ops.length) throw new Error(`${shape}: ${fused.length} outputs`);
+      fused.forEach((a, i) => {
+        if (!a.data.every((v, j) => Object.is(v, ops[i].data[j]))) {
+          throw new Error(`${shape}: output ${i} differs from the ops one by one`);
+        }
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "fused decoder step refuses a token id outside the vocabulary",
+  ...opts,
+  async fn() {
+    const [B, nh, nkv, hd, H, I, V] = DECODER_SHAPES[0], W = (nh + 2 * nkv) * hd;
+    for (const backend of ["cpu", ...await availableBackends()]) {
+      await initBackend({ backend, quiet: true });
+      const cache = new KVCache();
+      let message = "no error";
+      try {
+        tf.tidy(() => {
+          const w = {
+            embed: rand([V, H], 460) as tf.Tensor2D,
+            layers: [{
+              qkv: rand([H, W], 461) as tf.Tensor2D,
+              qkvBias: rand([W], 462) as tf.Tensor1D,
+              o: rand([nh * hd, H], 463) as tf.Tensor2D,
+              gateUp: rand([H, 2 * I], 464) as tf.Tensor2D,
+              down: rand([I, H], 465) as tf.Tensor2D,
+            }],
+            lm: rand([H, V], 466) as tf.Tensor2D,
+          };
+          const ids = tf.tensor2d(
+            [...Array(B)].map((_, b) => [0, b === 1 ? V : 1]),
+            undefined,
+            "int32",
+          );
+          const cos = tf.ones([2 * B, hd]) as tf.Tensor2D,
+            sin = tf.zeros([2 * B, hd]) as tf.Tensor2D;
+          const dims = { batch: B, seq: 2, heads: nh, kvHeads: nkv, headDim: hd };
+          cachedDecoder(
+            ids as tf.Tensor2D,
+            w,
+            cos,
+            sin,
+            dims,
+            cache,
+            tf.ones([B, 2]),
+            0,
+            1e-6,
+            true,
+          );
+        });
+      } catch (e) {
+        message = (e as Error).message;
+      } finally {
+        cache.dispose();
+      }
+      if (!message.includes(`token id ${V} outside [0, ${V})`)) {
+        throw new Error(`${backend}: ${message}`);
+      }
+    }
+  },
+});
+
 Deno.test({
   name: "fused target log-probs and entropy match cpu, values and gradients",
   ...opts,
@@ -851,9 +993,10 @@ Deno.test({
         const addSum = [tf.add(big, rand([600, 130], 510)), tf.sum(big, 0)];
         // A decoder layer over a KV cache, large enough for its parallel region.
         const layer = decoderLayerCalls([64, 4, 2, 32, 128, 96], cachedDecoderLayer);
-        return [value, ...grads, att.value, ...att.grads, ...addSum, ...layer].map((t) =>
-          Float32Array.from(t.dataSync() as Float32Array)
-        );
+        const decoder = decoderCalls([64, 4, 2, 32, 128, 96, 100], cachedDecoder);
+        return [value, ...grads, att.value, ...att.grads, ...addSum, ...layer, ...decoder].map((
+          t,
+        ) => Float32Array.from(t.dataSync() as Float32Array));
       });
     const threads = load.lib.ssr_set_threads(0);
     try {
