@@ -108,7 +108,7 @@ export function decoderKernel(
   before?: () => void,
 ): KernelConfig {
   let scratch = new Float32Array(0); // reused: kernels run one at a time
-  let addresses = new BigUint64Array(0);
+  let offsets = new Uint32Array(0);
   const kernelFunc = ({ inputs, backend, attrs }: Args): TensorInfo => {
     before?.();
     const { ids, embed, lm, cos, sin, keyMask } = inputs;
@@ -142,18 +142,20 @@ export function decoderKernel(
     if (scratch.length < need) scratch = new Float32Array(need);
     // Views after the output is allocated (a heap growth detaches older views).
     const w = (t: TensorInfo) => heapF32(backend, t);
-    if (addresses.length < 7 * L) addresses = new BigUint64Array(7 * L);
+    // The layers' tensors as byte offsets into the heap (one pointer argument for all of them).
+    if (offsets.length < 7 * L) offsets = new Uint32Array(7 * L);
     for (let l = 0; l < L; l++) {
       DECODER_LAYER_INPUTS.forEach((name, j) => {
-        const view = w(inputs[`${name}${l}`]);
-        addresses[7 * l + j] = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(view)));
+        offsets[7 * l + j] = w(inputs[`${name}${l}`]).byteOffset;
       });
     }
+    const embedding = w(embed);
     lib.ssr_decoder(
       heapI32(backend, ids),
-      w(embed),
+      embedding,
       plusZero ? 1 : 0,
-      addresses,
+      new Uint8Array(embedding.buffer),
+      offsets,
       w(lm),
       w(y),
       w(cos),

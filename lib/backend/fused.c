@@ -805,13 +805,14 @@ void ssr_decoder_layer(float *restrict x, const float *restrict wqkv, const floa
  * the L layers of ssr_decoder_layer in turn, then the final RMSNorm (its gain folded into
  * wlm) and the LM head, logits = rmsnorm(x)·wlm [H, V] — of every row, or with `lastOnly` of
  * each batch row's last position (logits [B, V]) — with the same kernels and matmul splits as
- * those ops one by one, so the same bits. `layers` holds 7·L addresses, per layer: wqkv, bqkv,
- * wo, wgu, wdown, kc, vc (as ssr_decoder_layer); every layer's caches have capacity `cap`.
+ * those ops one by one, so the same bits. The layers' tensors lie in `heap` at the 7·L byte
+ * offsets `layers`, per layer: wqkv, bqkv, wo, wgu, wdown, kc, vc (as ssr_decoder_layer; one
+ * pointer argument for them all); every layer's caches have capacity `cap`.
  * `scratch` holds the residual stream [N, H], then what ssr_decoder_layer's scratch holds. Ids
  * must lie in [0, V). ssr_init_blas first.
  */
 void ssr_decoder(const int32_t *restrict ids, const float *restrict embed, int plusZero,
-                 const uint64_t *restrict layers, const float *restrict wlm,
+                 char *heap, const uint32_t *restrict layers, const float *restrict wlm,
                  float *restrict logits, const float *restrict cos, const float *restrict sin,
                  const float *restrict keyMask, float *restrict scratch, int L, int B, int T,
                  int H, int I, int V, int nh, int nkv, int hd, int cap, int S0, float eps,
@@ -834,10 +835,11 @@ void ssr_decoder(const int32_t *restrict ids, const float *restrict embed, int p
     }
     barrier_wait(&bar, nt, &sense);
     for (int l = 0; l < L; l++) {
-      const uint64_t *w = layers + 7 * l;
-      layer_phases(&s, t, nt, &bar, &sense, x, (const float *)w[0], (const float *)w[1],
-                   (const float *)w[2], (const float *)w[3], (const float *)w[4], (float *)w[5],
-                   (float *)w[6]);
+      const uint32_t *o = layers + 7 * l;
+      layer_phases(&s, t, nt, &bar, &sense, x, (const float *)(heap + o[0]),
+                   (const float *)(heap + o[1]), (const float *)(heap + o[2]),
+                   (const float *)(heap + o[3]), (const float *)(heap + o[4]),
+                   (float *)(heap + o[5]), (float *)(heap + o[6]));
       barrier_wait(&bar, nt, &sense);
     }
     SHARE(r, M, t, nt) {

@@ -46,7 +46,7 @@ export const FUSED_SYMBOLS = {
   ssr_softmax_grad: proc(P, P, P, I, I),
   ssr_swiglu: proc(P, P, I, I),
   ssr_decoder_layer: proc(P, P, P, P, P, P, P, P, P, P, P, P, I, I, I, I, I, I, I, I, I, F),
-  ssr_decoder: proc(P, P, I, P, P, P, P, P, P, P, I, I, I, I, I, I, I, I, I, I, I, F, I),
+  ssr_decoder: proc(P, P, I, P, P, P, P, P, P, P, P, I, I, I, I, I, I, I, I, I, I, I, F, I),
   ssr_swiglu_grad: proc(P, P, P, I, I),
   ssr_logprobs: proc(P, P, P, P, I, I),
   ssr_logprobs_grad: proc(P, P, P, P, P, I, I),
