@@ -796,7 +796,11 @@ function decoderCalls(
 }
 
 // [B, nh, nkv, hd, H, I, V]
-const DECODER_SHAPES = [[3, 4, 2, 8, 32, 48, 11], [2, 4, 2, 32, 128, 96, 100]];
+const DECODER_SHAPES = [
+  [3, 4, 2, 8, 32, 48, 11],
+  [2, 4, 2, 32, 128, 96, 100],
+  [2, 2, 1, 8, 16, 24, 1100], // a vocabulary embedded by a gather, not a one-hot matmul
+];
 
 Deno.test({
   name: "fused decoder step (embedding, layers, norm, LM head) over a KV cache matches cpu",

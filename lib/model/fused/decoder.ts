@@ -41,7 +41,7 @@ export function cachedDecoder(
   lastOnly: boolean,
 ): tf.Tensor2D {
   const [V] = w.embed.shape;
-  if (!hasKernel(FUSED.cachedDecoder) || V > ONE_HOT_MAX_VOCAB) { // large V: gather (exact)
+  if (!hasKernel(FUSED.cachedDecoder)) {
     return cachedDecoderReference(ids, w, cos, sin, dims, cache, keyMask, past, eps, lastOnly);
   }
   for (const id of ids.dataSync()) {
@@ -64,7 +64,7 @@ export function cachedDecoder(
       eps,
       layers: w.layers.length,
       lastOnly: lastOnly ? 1 : 0,
-      plusZero: 1, // as the one-hot matmul of embed()
+      plusZero: V <= ONE_HOT_MAX_VOCAB ? 1 : 0, // as embed(): a one-hot matmul, else a gather
     } as unknown as tf.NamedAttrMap,
   ) as tf.Tensor2D;
 }
