@@ -44,8 +44,7 @@ export function decoderLayerKernel(
       throw new Error(`decoder layer: ${N} rows, width ${W}, capacity ${cap}, ${S0 + T} slots`);
     }
     const y = backend.makeOutput([N, H], "float32");
-    const need = N * (2 * H + W + nh * hd + 3 * I) +
-      B * (T * nh * hd + 2 * 8 * Math.ceil((S0 + T) / 8));
+    const need = layerScratch(B, T, H, W, I, nh * hd, S0);
     if (scratch.length < need) scratch = new Float32Array(need);
     const w = (t: TensorInfo) => heapF32(backend, t);
     const out = w(y);
@@ -136,9 +135,7 @@ export function decoderKernel(
       }
     }
     const y = backend.makeOutput([lastOnly ? B : N, lm.shape[1]], "float32");
-    // The residual stream, then the layers' scratch.
-    const need = N * (3 * H + W + nh * hd + 3 * I) +
-      B * (T * nh * hd + 2 * 8 * Math.ceil((S0 + T) / 8));
+    const need = N * H + layerScratch(B, T, H, W, I, nh * hd, S0); // the residual stream first
     if (scratch.length < need) scratch = new Float32Array(need);
     // Views after the output is allocated (a heap growth detaches older views).
     const w = (t: TensorInfo) => heapF32(backend, t);
@@ -183,6 +180,23 @@ export function decoderKernel(
     backendName,
     kernelFunc: kernelFunc as unknown as KernelFunc,
   };
+}
+
+/**
+ * Floats of `ssr_decoder_layer`'s scratch: per token row the normed input, q/k/v, attention
+ * output (A = nh·hd), gate/up, SwiGLU output and the residual update; then the cached attention's
+ * rotated queries and two score rows per batch row.
+ */
+function layerScratch(
+  B: number,
+  T: number,
+  H: number,
+  W: number,
+  I: number,
+  A: number,
+  past: number,
+): number {
+  return B * T * (2 * H + W + A + 3 * I) + B * (T * A + 2 * 8 * Math.ceil((past + T) / 8));
 }
 
 interface Args {
