@@ -69,7 +69,7 @@ export class KVCache {
         }
       });
     }
-    this.keyMask = rows.map((r) => this.keyMask[r]);
+    this.keyMask = rows.map((r) => this.keyMask[r].slice()); // a row picked twice: two rows
     this.nextPos = rows.map((r) => this.nextPos[r]);
   }
 

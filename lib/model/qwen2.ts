@@ -294,13 +294,13 @@ export class Qwen2Model {
     const keyMask = new Float32Array(B * S);
     const cos = new Float32Array(B * T * hd);
     const sin = new Float32Array(B * T * hd);
+    const table = { cos: this.#cos, sin: this.#sin };
     const maxPos = c.max_position_embeddings;
     const newMasks: number[][] = [];
     const nextPos: number[] = [];
     for (let b = 0; b < B; b++) {
       const rowMask = new Array<number>(T);
       for (let t = 0; t < T; t++) rowMask[t] = mask ? (mask[b * T + t] ? 1 : 0) : 1;
-      const pastMask = cache && S0 > 0 ? cache.keyMask[b] : [];
       let pos = cache && cache.batchSize > 0 ? cache.nextPos[b] : 0;
       for (let t = 0; t < T; t++) {
         let p: number;
@@ -316,15 +316,19 @@ export class Qwen2Model {
           p = maxPos - 1; // padding past the end: any valid row of the table
         }
         const src = p * hd, dst = (b * T + t) * hd;
-        cos.set(this.#cos.subarray(src, src + hd), dst);
-        sin.set(this.#sin.subarray(src, src + hd), dst);
+        for (let i = 0; i < hd; i++) {
+          cos[dst + i] = table.cos[src + i];
+          sin[dst + i] = table.sin[src + i];
+        }
       }
-      for (let s = 0; s < S; s++) keyMask[b * S + s] = s < S0 ? pastMask[s] : rowMask[s - S0];
+      if (cache && S0 > 0) keyMask.set(cache.keyMask[b], b * S);
+      for (let t = 0; t < T; t++) keyMask[b * S + S0 + t] = rowMask[t];
       newMasks.push(rowMask);
       nextPos.push(pos);
     }
-    if (cache) {
-      cache.keyMask = S0 > 0 ? cache.keyMask.map((m, b) => m.concat(newMasks[b])) : newMasks;
+    if (cache) { // every check passed: the cache grows by this call's slots (rows extended in place)
+      if (S0 > 0) cache.keyMask.forEach((m, b) => m.push(...newMasks[b]));
+      else cache.keyMask = newMasks;
       cache.nextPos = nextPos;
       cache.length = S;
     }
