@@ -92,6 +92,39 @@ Deno.test("feeding a padded batch through the KV cache in chunks equals one full
   model.dispose();
 });
 
+Deno.test("a cache row picked twice by select is two rows: each decodes as the original", () => {
+  const model = bigModel(TINY, 4);
+  const rows = [[0, 0, 1, 6], [1, 3, 5, 7]];
+  const masks = [[0, 0, 1, 1], [1, 1, 1, 1]];
+  const cache = new KVCache();
+  const step = (ids: number[][]) =>
+    tf.tidy(() => model.forward(tf.tensor2d(ids, undefined, "int32"), { cache }).arraySync());
+  tf.tidy(() => {
+    model.forward(tf.tensor2d(rows, undefined, "int32"), {
+      attentionMask: tf.tensor2d(masks),
+      cache,
+    });
+  });
+  const alone = new KVCache();
+  tf.tidy(() => {
+    model.forward(tf.tensor2d([rows[0]], undefined, "int32"), {
+      attentionMask: tf.tensor2d([masks[0]]),
+      cache: alone,
+    });
+  });
+  cache.select([0, 0]);
+  const twice = step([[9], [9]]);
+  const once = tf.tidy(() =>
+    model.forward(tf.tensor2d([[9]], undefined, "int32"), { cache: alone }).arraySync()
+  );
+  assertEquals(cache.keyMask, [[0, 0, 1, 1, 1], [0, 0, 1, 1, 1]]);
+  assert(cache.keyMask[0] !== cache.keyMask[1], "the two rows share one mask array");
+  for (const b of [0, 1]) assert(maxAbsDiff(twice[b][0], once[0][0]) < 1e-5, `row ${b}`);
+  cache.dispose();
+  alone.dispose();
+  model.dispose();
+});
+
 Deno.test("gradients of a tokenLogProbs loss match central finite differences", () => {
   // Autodiff (float32, tfjs) vs central differences of the same loss computed by the naive
   // float64 reference (float32 differences are dominated by rounding/curvature at any eps).
