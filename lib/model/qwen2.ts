@@ -326,7 +326,8 @@ export class Qwen2Model {
       newMasks.push(rowMask);
       nextPos.push(pos);
     }
-    if (cache) { // every check passed: the cache grows by this call's slots (rows extended in place)
+    // Every check passed: the cache grows by this call's slots (each row's mask extended in place).
+    if (cache) {
       if (S0 > 0) cache.keyMask.forEach((m, b) => m.push(...newMasks[b]));
       else cache.keyMask = newMasks;
       cache.nextPos = nextPos;

@@ -1,10 +1,10 @@
 /**
  * A whole step of incremental decoding (no gradient): the token embeddings, every decoder layer
  * over its KV cache ({@linkcode cachedDecoderLayer}, each appending this call's keys and values),
- * then the final RMSNorm and the LM head. Where the backend has the kernel (`native`) it is one kernel call and
- * one parallel region running the same C kernels in the same order as the layers one by one (the
- * same bits): the worker threads are woken once per token instead of once per layer, and the
- * step's tfjs dispatch, tensors and FFI calls shrink from ~L + 4 to one. Elsewhere: the
+ * then the final RMSNorm and the LM head. Where the backend has the kernel (`native`) it is one
+ * kernel call and one parallel region running the same C kernels in the same order as the ops one
+ * by one (the same bits): the worker threads are woken once per token instead of once per layer,
+ * and the step's tfjs dispatch, tensors and FFI calls shrink from ~L + 4 to one. Elsewhere: the
  * embedding, the layers, then the norm and the matmul.
  *
  * @module
@@ -15,18 +15,19 @@ import { FUSED, type HeadAttrs } from "../../backend/fused_kernels.ts";
 import { DECODER_LAYER_INPUTS } from "../../backend/decoder_kernels.ts";
 import type { KVCache } from "../kv_cache.ts";
 import type { PreparedWeights } from "../qwen2.ts";
+import { embed, ONE_HOT_MAX_VOCAB } from "../embed.ts";
 import { hasKernel } from "./available.ts";
 import { cacheSlots } from "./cached_attention.ts";
 import { cachedDecoderLayer } from "./decoder_layer.ts";
 import { rmsNorm } from "./rms_norm.ts";
-import { embed, ONE_HOT_MAX_VOCAB } from "../embed.ts";
 
 /**
  * Logits `[B·T, V]` (with `lastOnly`, `[B, V]`: each batch row's last position) of the tokens
- * `ids` `[B, T]`, embedded ({@linkcode embed}) and sent through every layer of `w` (weights as {@linkcode PreparedWeights} lays
- * them out; `w.lm` has the final norm's gain folded in), attending to the cache (slots
- * `0 … past−1`, `keyMask` `[B, past+T]`, RoPE rows `cos`/`sin` `[B·T, hd]`) and appending this
- * call's keys and values to it.
+ * `ids` `[B, T]`, embedded ({@linkcode embed}) and sent through every layer of `w` (weights as
+ * {@linkcode PreparedWeights} lays them out; `w.lm` has the final norm's gain folded in),
+ * attending to the cache (slots `0 … past−1`, `keyMask` `[B, past+T]`, RoPE rows `cos`/`sin`
+ * `[B·T, hd]`) and appending this call's keys and values to it. Throws on an id outside
+ * `[0, V)`.
  */
 export function cachedDecoder(
   ids: tf.Tensor2D,
