@@ -82,7 +82,11 @@ export async function bench(args: string[]): Promise<Record<string, unknown>> {
   }
 
   const blas = loadBlas();
-  report.blas = blas.ok ? { path: blas.blas.path, threads: blas.blas.threads } : blas.reason;
+  // The build and its kernels (OpenBLAS names the CPU kernels it picked, e.g. "Haswell"): results
+  // round the same only where these agree.
+  report.blas = blas.ok
+    ? { path: blas.blas.path, threads: blas.blas.threads, config: blas.blas.config }
+    : blas.reason;
   // Best of 3 alternating rounds: the cores are shared, so single timings are noisy.
   const rates = { backend: { 128: 0, 512: 0 }, raw: { 128: 0, 512: 0 } };
   for (let round = 0; round < 3; round++) {
