@@ -95,6 +95,21 @@ export interface DecoderAttrs extends DecoderLayerAttrs {
 /** The per-layer inputs of the whole-decoder kernel, in the order `ssr_decoder` takes them. */
 export const DECODER_LAYER_INPUTS = ["qkv", "qkvBias", "o", "gateUp", "down", "kc", "vc"] as const;
 
+/** One of {@linkcode DECODER_LAYER_INPUTS}. */
+export type DecoderLayerInput = (typeof DECODER_LAYER_INPUTS)[number];
+
+const inputNames: Record<DecoderLayerInput, string>[] = [];
+
+/**
+ * The whole-decoder kernel's input names of layer `l` (`qkv{l}`, `kc{l}`, …), built once per
+ * layer index: the op and the kernel use them on every decode step.
+ */
+export function decoderInputNames(l: number): Readonly<Record<DecoderLayerInput, string>> {
+  return inputNames[l] ??= Object.fromEntries(
+    DECODER_LAYER_INPUTS.map((name) => [name, `${name}${l}`]),
+  ) as Record<DecoderLayerInput, string>;
+}
+
 /**
  * Kernel config of `SsrCachedDecoder` for `backendName`; `before` runs before each call. Inputs:
  * `ids` `[B, T]` (int32, in `[0, V)`), `embed` `[V, H]`, `lm` `[H, V]`, `cos`, `sin`,
@@ -124,12 +139,15 @@ export function decoderKernel(
       plusZero,
     } = attrs as unknown as DecoderAttrs;
     const [V, H] = embed.shape, N = B * T;
-    const W = (nh + 2 * nkv) * hd, I = inputs.down0.shape[0], cap = inputs.kc0.shape[3];
+    const first = decoderInputNames(0);
+    const W = (nh + 2 * nkv) * hd, I = inputs[first.down].shape[0];
+    const cap = inputs[first.kc].shape[3];
     if (ids.shape[0] * ids.shape[1] !== N || S0 + T > cap || cap % 8 || lm.shape[0] !== H) {
       throw new Error(`decoder: ids [${ids.shape}], lm [${lm.shape}], capacity ${cap}`);
     }
     for (let l = 0; l < L; l++) {
-      const [kc, vc, qkv] = [inputs[`kc${l}`], inputs[`vc${l}`], inputs[`qkv${l}`]];
+      const names = decoderInputNames(l);
+      const [kc, vc, qkv] = [inputs[names.kc], inputs[names.vc], inputs[names.qkv]];
       if (kc.shape[3] !== cap || vc.shape[2] !== cap || qkv.shape[1] !== W) {
         throw new Error(`decoder: layer ${l}: width ${qkv.shape[1]}, capacity ${kc.shape[3]}`);
       }
@@ -142,8 +160,9 @@ export function decoderKernel(
     // The layers' tensors as byte offsets into the heap (one pointer argument for all of them).
     if (offsets.length < 7 * L) offsets = new Uint32Array(7 * L);
     for (let l = 0; l < L; l++) {
+      const names = decoderInputNames(l);
       DECODER_LAYER_INPUTS.forEach((name, j) => {
-        offsets[7 * l + j] = w(inputs[`${name}${l}`]).byteOffset;
+        offsets[7 * l + j] = w(inputs[names[name]]).byteOffset;
       });
     }
     const embedding = w(embed);

@@ -294,7 +294,7 @@ export class Qwen2Model {
     const keyMask = new Float32Array(B * S);
     const cos = new Float32Array(B * T * hd);
     const sin = new Float32Array(B * T * hd);
-    const table = { cos: this.#cos, sin: this.#sin };
+    const cosTable = this.#cos, sinTable = this.#sin;
     const maxPos = c.max_position_embeddings;
     const newMasks: number[][] = [];
     const nextPos: number[] = [];
@@ -317,8 +317,8 @@ export class Qwen2Model {
         }
         const src = p * hd, dst = (b * T + t) * hd;
         for (let i = 0; i < hd; i++) {
-          cos[dst + i] = table.cos[src + i];
-          sin[dst + i] = table.sin[src + i];
+          cos[dst + i] = cosTable[src + i];
+          sin[dst + i] = sinTable[src + i];
         }
       }
       if (cache && S0 > 0) keyMask.set(cache.keyMask[b], b * S);

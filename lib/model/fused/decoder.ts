@@ -12,10 +12,14 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { FUSED, type HeadAttrs } from "../../backend/fused_kernels.ts";
-import { DECODER_LAYER_INPUTS } from "../../backend/decoder_kernels.ts";
+import {
+  DECODER_LAYER_INPUTS,
+  decoderInputNames,
+  type DecoderLayerInput,
+} from "../../backend/decoder_kernels.ts";
 import type { KVCache } from "../kv_cache.ts";
 import type { PreparedWeights } from "../qwen2.ts";
-import { embed, ONE_HOT_MAX_VOCAB } from "../embed.ts";
+import { checkTokenIds, embed, embedsByOneHot } from "../embed.ts";
 import { hasKernel } from "./available.ts";
 import { cacheSlots } from "./cached_attention.ts";
 import { cachedDecoderLayer } from "./decoder_layer.ts";
@@ -45,16 +49,15 @@ export function cachedDecoder(
   if (!hasKernel(FUSED.cachedDecoder)) {
     return cachedDecoderReference(ids, w, cos, sin, dims, cache, keyMask, past, eps, lastOnly);
   }
-  for (const id of ids.dataSync()) {
-    if (!(id >= 0 && id < V)) {
-      throw new Error(`Qwen2Model.forward: token id ${id} outside [0, ${V})`);
-    }
-  }
+  checkTokenIds(ids.dataSync(), V);
   const inputs: tf.NamedTensorMap = { ids, embed: w.embed, lm: w.lm, cos, sin, keyMask };
   w.layers.forEach((lw, l) => {
-    const slots = cacheSlots(cache, l, dims, past);
-    const byName: Record<(typeof DECODER_LAYER_INPUTS)[number], tf.Tensor> = { ...lw, ...slots };
-    for (const name of DECODER_LAYER_INPUTS) inputs[`${name}${l}`] = byName[name];
+    const byName: Record<DecoderLayerInput, tf.Tensor> = {
+      ...lw,
+      ...cacheSlots(cache, l, dims, past),
+    };
+    const names = decoderInputNames(l);
+    for (const name of DECODER_LAYER_INPUTS) inputs[names[name]] = byName[name];
   });
   return tf.engine().runKernel(
     FUSED.cachedDecoder,
@@ -65,7 +68,7 @@ export function cachedDecoder(
       eps,
       layers: w.layers.length,
       lastOnly: lastOnly ? 1 : 0,
-      plusZero: V <= ONE_HOT_MAX_VOCAB ? 1 : 0, // as embed(): a one-hot matmul, else a gather
+      plusZero: embedsByOneHot(V) ? 1 : 0, // as embed(): −0 → +0 by the one-hot matmul
     } as unknown as tf.NamedAttrMap,
   ) as tf.Tensor2D;
 }
